@@ -1,0 +1,62 @@
+# Deux commandes pour commencer : `make run` et `make test`. Le reste sert au personnel du lab.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RASA   := $(PY) -m rasa
+MODEL  := models/mois-innovation.tar.gz
+STAMP  := $(VENV)/.installed
+GENERATED := data/nlu/generated/catalogue.yml
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -path 'data/nlu/generated/*' 2>/dev/null)
+
+# Journaux lisibles : ni bavardage TensorFlow, ni barres de progression tqdm.
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TQDM_DISABLE := 1
+export PYTHONWARNINGS := ignore
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help setup run train generate validate test test-fast shell clean
+
+help:
+	@echo "make run    installe si besoin, entraîne si besoin, démarre l'assistant (Rasa :5005, actions :5055)"
+	@echo "make test   installe si besoin, lance tous les tests"
+	@echo "make train | validate | shell | clean"
+
+$(STAMP): requirements.txt scripts/find-python310.sh
+	@py=$$(scripts/find-python310.sh) || exit 1; \
+	if [ ! -x $(PY) ]; then echo "Création de $(VENV) avec $$py"; "$$py" -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip check
+	@touch $@
+
+setup: $(STAMP)
+
+$(GENERATED): $(STAMP) data/catalogue.yml bot/generate.py
+	$(PY) -m bot generate
+
+generate: $(GENERATED)
+
+validate: $(GENERATED)
+	$(PY) -m bot check
+	$(RASA) data validate --fail-on-warnings --max-history 3 --quiet
+
+# Ne réentraîne que si la configuration, le domaine ou les données ont changé.
+$(MODEL): $(STAMP) $(GENERATED) $(TRAINING_INPUTS)
+	$(RASA) train --fixed-model-name mois-innovation --out models --quiet
+	@touch $@
+
+train: $(MODEL)
+
+run: $(MODEL)
+	$(PY) -m bot run
+
+shell: $(MODEL)
+	$(PY) -m bot shell
+
+test: validate $(MODEL)
+	$(PY) -m pytest
+
+clean:
+	rm -rf models .rasa results var $(GENERATED)

@@ -1,0 +1,1 @@
+"""Custom actions (rasa-sdk): thin adapters between Rasa trackers and bot/."""

@@ -1,0 +1,53 @@
+"""Shared plumbing: read entities and context from the tracker, send an Answer back."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.answers import Answer
+from bot.catalogue import Catalogue
+from bot.dates import reference_date
+from bot.linking import Linker
+from bot.queries import Criteria, read_criteria
+from actions.catalogue_source import live_catalogue
+
+ENTITY_TYPES = ("event", "topic", "organiser", "date", "project", "person")
+
+
+def latest_entities(tracker: Tracker) -> list[tuple[str, str]]:
+    entities = tracker.latest_message.get("entities") or []
+    return [(e["entity"], str(e.get("value"))) for e in entities if e.get("entity") in ENTITY_TYPES and e.get("value") is not None]
+
+
+def latest_text(tracker: Tracker) -> str:
+    text = tracker.latest_message.get("text") or ""
+    # Button payloads ("/inform{...}") carry their entities; their text holds no words to scan.
+    return "" if text.startswith("/") else text
+
+
+def criteria_of(tracker: Tracker, linker: Linker) -> Criteria:
+    return read_criteria(linker, latest_entities(tracker), latest_text(tracker), reference_date())
+
+
+def focus_of(tracker: Tracker) -> list[str]:
+    return list(tracker.get_slot("focus_events") or [])
+
+
+def send(dispatcher: CollectingDispatcher, answer: Answer, question: Optional[str] = None) -> list[dict[str, Any]]:
+    """Utter the replies and remember what the conversation is now about."""
+    for reply in answer.replies:
+        buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
+        dispatcher.utter_message(text=reply.text, buttons=buttons or None)
+    events: list[dict[str, Any]] = []
+    if answer.focus:
+        events.append(SlotSet("focus_events", answer.focus))
+    if question:
+        events.append(SlotSet("last_question", question))
+    return events
+
+
+def catalogue() -> tuple[Catalogue, Linker]:
+    return live_catalogue()

@@ -1,0 +1,1 @@
+"""Assistant du Mois de l'innovation publique : logique métier indépendante de Rasa."""

@@ -1,0 +1,55 @@
+"""Staff and build commands: `python -m bot <command>`.
+
+Errors are printed as one French line on stderr with a non-zero exit code, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError, load_catalogue
+from bot.generate import GENERATED_PATH, write_generated
+from bot.serve import StartupError, run_servers
+
+
+def _generate(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue(args.catalogue)
+    path = write_generated(catalogue, Path(args.output))
+    print(f"Tables de recherche et synonymes générés : {path}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue(args.catalogue)
+    print(f"Catalogue valide : {len(catalogue.events)} événements, {len(catalogue.organisers)} organisateurs, "
+          f"{len(catalogue.topics)} thèmes, {len(catalogue.projects)} projets.")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    return run_servers()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Outils de l'assistant du Mois de l'innovation publique")
+    parser.add_argument("--catalogue", default=str(DEFAULT_CATALOGUE_PATH), help="fichier catalogue (défaut : data/catalogue.yml)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    gen = sub.add_parser("generate", help="générer tables de recherche et synonymes depuis le catalogue")
+    gen.add_argument("--output", default=str(GENERATED_PATH))
+    gen.set_defaults(func=_generate)
+    sub.add_parser("check", help="valider le catalogue").set_defaults(func=_check)
+    sub.add_parser("run", help="démarrer le serveur d'actions et le serveur Rasa").set_defaults(func=_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CatalogueError as exc:
+        print(f"Catalogue invalide — {exc}", file=sys.stderr)
+        return 2
+    except (StartupError, ValueError) as exc:
+        print(f"Impossible de démarrer — {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,84 @@
+"""Start the action server and the Rasa server together; Ctrl-C stops both.
+
+Checks first what would make start-up fail obscurely (catalogue, model) and says it in one line.
+"""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+from bot.catalogue import load_catalogue
+from bot.settings import PROJECT_ROOT, Settings, api_token, load_settings, server_environment
+
+MODEL_NAME = "mois-innovation"
+
+
+class StartupError(RuntimeError):
+    """A problem the user can fix, said in one French sentence."""
+
+
+def latest_model(models_dir: Path) -> Path:
+    models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        raise StartupError(f"aucun modèle entraîné dans {models_dir} : lancez `make train` (ou `make run`, qui entraîne au besoin).")
+    return models[-1]
+
+
+def action_server_command(settings: Settings) -> list[str]:
+    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)]
+
+
+def rasa_server_command(settings: Settings, model: Path, token: str, extra: Optional[list[str]] = None) -> list[str]:
+    return [
+        sys.executable, "-m", "rasa", "run", "--model", str(model),
+        "--interface", settings.rasa_host, "--port", str(settings.rasa_port),
+        "--enable-api", "--auth-token", token,
+        "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+        "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
+        *(extra or []),
+    ]
+
+
+def run_servers() -> int:
+    settings = load_settings()
+    load_catalogue()  # refuse to start on an invalid catalogue
+    model = latest_model(settings.models_dir)
+    Path(settings.tracker_db).parent.mkdir(parents=True, exist_ok=True)
+    env = server_environment(settings)
+    token = api_token()
+    processes = [
+        subprocess.Popen(action_server_command(settings), cwd=PROJECT_ROOT, env=env),
+        subprocess.Popen(rasa_server_command(settings, model, token), cwd=PROJECT_ROOT, env=env),
+    ]
+    print(f"Serveur d'actions : http://{settings.action_host}:{settings.action_port}\n"
+          f"Serveur Rasa      : http://{settings.rasa_host}:{settings.rasa_port} (modèle {model.name})\n"
+          f"  REST : POST /webhooks/rest/webhook   API : jeton dans var/rasa-api-token\n"
+          "Ctrl-C pour tout arrêter.", flush=True)
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    while not stopping:
+        for proc in processes:
+            if proc.poll() is not None:
+                print(f"Un serveur s'est arrêté (code {proc.returncode}) : arrêt de l'ensemble.", file=sys.stderr)
+                code, stopping = proc.returncode or 1, True
+        time.sleep(0.5)
+    for proc in processes:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in processes:
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return code

@@ -1,0 +1,41 @@
+"""Shared fixtures: the trained model and the real servers, started once per test session."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from bot.settings import PROJECT_ROOT
+from tests.support.servers import AGENTS_TEST_TOKEN, Server, start_action_server, start_rasa_server
+
+MODEL = PROJECT_ROOT / "models" / "mois-innovation.tar.gz"
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    if not MODEL.exists():
+        pytest.fail(f"Modèle absent ({MODEL}) : lancez `make test`, qui l'entraîne, ou `make train`.")
+    return MODEL
+
+
+@pytest.fixture(scope="session")
+def server_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("server-logs")
+
+
+@pytest.fixture(scope="session")
+def action_server(server_logs: Path) -> Iterator[Server]:
+    server = start_action_server(server_logs)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa_server(trained_model: Path, action_server: Server, server_logs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The Rasa server with every channel of credentials.yml, on a fresh SQLite tracker store."""
+    tracker_db = tmp_path_factory.mktemp("trackers") / "tracker.db"
+    server = start_rasa_server(trained_model, action_server.url, server_logs, tracker_db, AGENTS_WEBHOOK_TOKENS=AGENTS_TEST_TOKEN)
+    yield server
+    server.stop()

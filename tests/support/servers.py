@@ -1,0 +1,109 @@
+"""Start the real servers on loopback for tests, wait until they answer, stop them after."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import requests
+
+from bot.settings import PROJECT_ROOT
+
+# The press kit's events took place in November 2020: relative dates ("demain") are pinned to
+# the day before the first event so tests mean the same thing every day.
+REFERENCE_DATE = "2020-11-18"
+API_TOKEN = "test-api-token-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def quiet_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1", PYTHONWARNINGS="ignore", MOIS_REFERENCE_DATE=REFERENCE_DATE)
+    env.update(extra)
+    return env
+
+
+@dataclass
+class Server:
+    name: str
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+    env: dict = field(default_factory=dict)
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start(name: str, command: list[str], url: str, health_path: str, log_dir: Path, env: dict, timeout: float = 240) -> Server:
+    log_path = log_dir / f"{name}.log"
+    log = open(log_path, "wb")
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = Server(name, url, process, log_path, env)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} s'est arrêté au démarrage (code {process.returncode}) :\n{server.log_tail()}")
+        try:
+            if requests.get(url + health_path, timeout=2).status_code < 500:
+                return server
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    server.stop()
+    raise RuntimeError(f"{name} ne répond pas après {timeout:.0f} s :\n{server.log_tail()}")
+
+
+def start_action_server(log_dir: Path, port: Optional[int] = None, **extra_env: str) -> Server:
+    port = port or free_port()
+    env = quiet_env(SANIC_HOST="127.0.0.1", **extra_env)
+    command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    return start("action-server", command, f"http://127.0.0.1:{port}", "/health", log_dir, env)
+
+
+def start_rasa_server(model: Path, action_url: str, log_dir: Path, tracker_db: Path, port: Optional[int] = None,
+                      extra_args: Optional[list[str]] = None, **extra_env: str) -> Server:
+    port = port or free_port()
+    env = quiet_env(ACTION_SERVER_URL=f"{action_url}/webhook", TRACKER_DB=str(tracker_db), **extra_env)
+    command = [
+        sys.executable, "-m", "rasa", "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port),
+        "--enable-api", "--auth-token", API_TOKEN, "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+        "--endpoints", str(PROJECT_ROOT / "endpoints.yml"), *(extra_args or []),
+    ]
+    return start("rasa-server", command, f"http://127.0.0.1:{port}", "/", log_dir, env)
+
+
+def ask(rasa: Server, sender: str, text: str, timeout: float = 30) -> list[dict]:
+    """One user message over the REST channel; the bot's messages in order."""
+    response = requests.post(f"{rasa.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout)
+    response.raise_for_status()
+    return response.json()
+
+
+def texts(messages: list[dict]) -> str:
+    return "\n".join(m.get("text", "") for m in messages)
+
+# Token the agents' channel (Mattermost/Osmose) accepts in tests: 26 characters like Mattermost's.
+AGENTS_TEST_TOKEN = "xbtestmattermosttoken00001"
