@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 VENV   := .venv
 PY     := $(VENV)/bin/python
-RASA   := $(PY) -m rasa
+RASA   := $(PY) -m bot.quiet rasa
 MODEL  := models/mois-innovation.tar.gz
 STAMP  := $(VENV)/.installed
 GENERATED := data/nlu/generated/catalogue.yml
@@ -14,6 +14,8 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -p
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TQDM_DISABLE := 1
 export PYTHONWARNINGS := ignore
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup run train generate validate test test-fast shell clean

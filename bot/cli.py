@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError, load_catalogue
 from bot.generate import GENERATED_PATH, write_generated
-from bot.serve import StartupError, run_servers
+from bot.serve import StartupError, run_servers, run_shell
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.set_defaults(func=_generate)
     sub.add_parser("check", help="valider le catalogue").set_defaults(func=_check)
     sub.add_parser("run", help="démarrer le serveur d'actions et le serveur Rasa").set_defaults(func=_run)
+    sub.add_parser("shell", help="discuter avec l'assistant dans le terminal").set_defaults(func=lambda _: run_shell())
     return parser
 
 

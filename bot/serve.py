@@ -29,12 +29,12 @@ def latest_model(models_dir: Path) -> Path:
 
 
 def action_server_command(settings: Settings) -> list[str]:
-    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)]
+    return [sys.executable, "-m", "bot.quiet", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)]
 
 
 def rasa_server_command(settings: Settings, model: Path, token: str, extra: Optional[list[str]] = None) -> list[str]:
     return [
-        sys.executable, "-m", "rasa", "run", "--model", str(model),
+        sys.executable, "-m", "bot.quiet", "rasa", "run", "--model", str(model),
         "--interface", settings.rasa_host, "--port", str(settings.rasa_port),
         "--enable-api", "--auth-token", token,
         "--credentials", str(PROJECT_ROOT / "credentials.yml"),
@@ -82,3 +82,21 @@ def run_servers() -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
     return code
+
+
+def run_shell() -> int:
+    """`rasa shell` in the terminal, with the action server started alongside."""
+    settings = load_settings()
+    load_catalogue()
+    model = latest_model(settings.models_dir)
+    Path(settings.tracker_db).parent.mkdir(parents=True, exist_ok=True)
+    env = server_environment(settings)
+    actions = subprocess.Popen(action_server_command(settings), cwd=PROJECT_ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        shell = [sys.executable, "-m", "bot.quiet", "rasa", "shell", "--model", str(model),
+                 "--endpoints", str(PROJECT_ROOT / "endpoints.yml"), "--port", str(settings.rasa_port)]
+        return subprocess.call(shell, cwd=PROJECT_ROOT, env=env)
+    finally:
+        actions.terminate()
+        actions.wait(timeout=15)

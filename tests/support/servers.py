@@ -79,7 +79,7 @@ def start(name: str, command: list[str], url: str, health_path: str, log_dir: Pa
 def start_action_server(log_dir: Path, port: Optional[int] = None, **extra_env: str) -> Server:
     port = port or free_port()
     env = quiet_env(SANIC_HOST="127.0.0.1", **extra_env)
-    command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    command = [sys.executable, "-m", "bot.quiet", "rasa_sdk", "--actions", "actions", "--port", str(port)]
     return start("action-server", command, f"http://127.0.0.1:{port}", "/health", log_dir, env)
 
 
@@ -88,7 +88,7 @@ def start_rasa_server(model: Path, action_url: str, log_dir: Path, tracker_db: P
     port = port or free_port()
     env = quiet_env(ACTION_SERVER_URL=f"{action_url}/webhook", TRACKER_DB=str(tracker_db), **extra_env)
     command = [
-        sys.executable, "-m", "rasa", "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port),
+        sys.executable, "-m", "bot.quiet", "rasa", "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port),
         "--enable-api", "--auth-token", API_TOKEN, "--credentials", str(PROJECT_ROOT / "credentials.yml"),
         "--endpoints", str(PROJECT_ROOT / "endpoints.yml"), *(extra_args or []),
     ]

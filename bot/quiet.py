@@ -1,0 +1,37 @@
+"""Run `rasa` or `rasa_sdk` with deprecation noise silenced: `python -m bot.quiet rasa train ...`.
+
+Sanic re-enables DeprecationWarning when it is imported, which floods test and CI logs with
+warnings about libraries we do not control. Import it first, then silence those categories;
+UserWarnings stay visible because Rasa reports data problems through them.
+"""
+from __future__ import annotations
+
+import os
+import runpy
+import sys
+import warnings
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+QUIET_CATEGORIES = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
+
+
+def silence() -> None:
+    import sanic  # noqa: F401  (its import is what turns DeprecationWarning back on)
+
+    for category in QUIET_CATEGORIES:
+        warnings.filterwarnings("ignore", category=category)
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in ("rasa", "rasa_sdk"):
+        raise SystemExit("usage : python -m bot.quiet rasa|rasa_sdk [arguments…]")
+    module = sys.argv[1]
+    sys.argv = [module, *sys.argv[2:]]
+    silence()
+    runpy.run_module(module, run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    main()
