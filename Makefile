@@ -18,12 +18,12 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup run train generate validate test test-fast shell clean
+.PHONY: help setup web-setup run train generate validate test shell eval clean
 
 help:
 	@echo "make run    installe si besoin, entraîne si besoin, démarre l'assistant (Rasa :5005, actions :5055)"
 	@echo "make test   installe si besoin, lance tous les tests"
-	@echo "make train | validate | shell | clean"
+	@echo "make train | validate | shell | eval | clean"
 
 $(STAMP): requirements.txt scripts/find-python310.sh
 	@py=$$(scripts/find-python310.sh) || exit 1; \
@@ -35,7 +35,16 @@ $(STAMP): requirements.txt scripts/find-python310.sh
 
 setup: $(STAMP)
 
-$(GENERATED): $(STAMP) data/catalogue.yml bot/generate.py
+# Page citoyenne : Chromium et Node.js de Debian (si absents), DSFR et axe-core depuis npm.
+WEB_STAMP := node_modules/.web-setup
+$(WEB_STAMP): package.json package-lock.json .dsfr.yml scripts/setup-system.sh
+	scripts/setup-system.sh
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web-setup: $(WEB_STAMP)
+
+$(GENERATED): data/catalogue.yml bot/generate.py | $(STAMP)
 	$(PY) -m bot generate
 
 generate: $(GENERATED)
@@ -45,20 +54,25 @@ validate: $(GENERATED)
 	$(RASA) data validate --fail-on-warnings --max-history 3 --quiet
 
 # Ne réentraîne que si la configuration, le domaine ou les données ont changé.
-$(MODEL): $(STAMP) $(GENERATED) $(TRAINING_INPUTS)
+$(MODEL): $(GENERATED) $(TRAINING_INPUTS) | $(STAMP)
 	$(RASA) train --fixed-model-name mois-innovation --out models --quiet
 	@touch $@
 
 train: $(MODEL)
 
-run: $(MODEL)
+run: $(MODEL) $(WEB_STAMP)
 	$(PY) -m bot run
 
 shell: $(MODEL)
 	$(PY) -m bot shell
 
-test: validate $(MODEL)
+test: validate $(MODEL) $(WEB_STAMP)
 	$(PY) -m pytest
+
+# Banc d'essai NLU : ce pipeline, celui de Rasa par défaut et la variante fr_core_news_md (~15 min).
+eval: $(GENERATED) | $(STAMP)
+	$(PY) -m pip install --quiet -r requirements-eval.txt
+	$(PY) -m bot.evaluation
 
 clean:
 	rm -rf models .rasa results var $(GENERATED)

@@ -94,7 +94,14 @@ def _one_event(cat: Catalogue, question: str, event: Event) -> str:
 
 
 def answer_about_events(cat: Catalogue, question: str, criteria: Criteria, context: Sequence[str]) -> Answer:
-    """Answer a question about an event named in the message, else about the one in context."""
+    """Answer a question about an event named in the message, else about the one in context.
+
+    A mention that links to nothing is not replaced by the context: the close events are offered.
+    """
+    if criteria.unresolved and not criteria.has_event_constraint:
+        offered = [cat.event(i) for i in criteria.suggested if cat.has_event(i)] or list(cat.events_sorted())
+        return Answer([Reply(f"Je ne suis pas sûr de savoir de quel événement vous parlez (« {criteria.unresolved[0]} »). "
+                             "Voulez-vous dire :", _event_buttons(offered))], [e.id for e in offered])
     if criteria.has_event_constraint:
         events = matching_events(cat, criteria)
     else:

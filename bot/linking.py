@@ -18,6 +18,8 @@ from bot.text import fold
 KINDS = ("event", "topic", "organiser", "project", "person")
 # Below this similarity (0-100) a mention is not linked: the bot asks rather than guesses.
 FUZZY_THRESHOLD = 84
+# Between these two similarities a mention is close enough to suggest, not to assume.
+SUGGESTION_THRESHOLD = 60
 _STOP_WORDS = {"le", "la", "les", "l", "du", "de", "des", "d", "un", "une", "sur", "au", "aux"}
 
 
@@ -103,6 +105,19 @@ class Linker:
         best_aliases = [candidates[i] for _, score, i in found if score == top]
         best = next((a for a in best_aliases if a.kind == kind), best_aliases[0])
         return best.kind, best.id
+
+    def suggest_events(self, value: str, limit: int = 4) -> list[str]:
+        """Events a mention that could not be linked may mean, best first (ids)."""
+        folded = _strip_articles(value)
+        candidates = [a for a in self.aliases if a.kind in ("event", "topic")]
+        found = process.extract(folded, [a.text for a in candidates], scorer=fuzz.WRatio,
+                                limit=20, score_cutoff=SUGGESTION_THRESHOLD)
+        events: list[str] = []
+        for _, _, index in found:
+            alias = candidates[index]
+            ids = [alias.id] if alias.kind == "event" else [e.id for e in self.catalogue.events if alias.id in e.topics]
+            events += [i for i in ids if i not in events]
+        return events[:limit]
 
     def scan(self, text: str) -> Mentions:
         """Catalogue names found in free text, exact words first, then close misspellings."""

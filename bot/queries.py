@@ -18,6 +18,8 @@ class Criteria:
     span: Optional[DateSpan] = None
     weekday: Optional[int] = None
     date_text: Optional[str] = None  # a date the user wrote that could not be resolved
+    unresolved: tuple[str, ...] = ()  # mentions the model saw that match no catalogue entry
+    suggested: tuple[str, ...] = ()  # events those mentions might mean, to offer, not assume
 
     @property
     def has_event_constraint(self) -> bool:
@@ -33,16 +35,20 @@ def read_criteria(
 ) -> Criteria:
     """Build criteria from the model's entities (type, value) and the message text."""
     month = linker.catalogue.month
-    mentions = linker.mentions([(k, v) for k, v in entities if k != "date"], text)
+    named = [(k, v) for k, v in entities if k != "date"]
+    mentions = linker.mentions(named, text)
+    unresolved = tuple(v for k, v in named if linker.link_value(v, k) is None)
+    suggested = tuple(dict.fromkeys(i for v in unresolved for i in linker.suggest_events(v)))
     date_values = [v for k, v in entities if k == "date"]
     for source in [*date_values, text]:
         span = parse_french_date(source, reference, month.year, month.month)
         if span:
-            return Criteria(mentions, span=span)
+            return Criteria(mentions, span=span, unresolved=unresolved, suggested=suggested)
         weekday = bare_weekday(source)
         if weekday is not None:
-            return Criteria(mentions, weekday=weekday)
-    return Criteria(mentions, date_text=date_values[0] if date_values else None)
+            return Criteria(mentions, weekday=weekday, unresolved=unresolved, suggested=suggested)
+    return Criteria(mentions, date_text=date_values[0] if date_values else None, unresolved=unresolved,
+                    suggested=suggested)
 
 
 def matching_events(catalogue: Catalogue, criteria: Criteria, among: Optional[Sequence[Event]] = None) -> list[Event]:

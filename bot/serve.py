@@ -1,4 +1,4 @@
-"""Start the action server and the Rasa server together; Ctrl-C stops both.
+"""Start the action server, the Rasa server and the citizens' page together; Ctrl-C stops them all.
 
 Checks first what would make start-up fail obscurely (catalogue, model) and says it in one line.
 """
@@ -43,6 +43,19 @@ def rasa_server_command(settings: Settings, model: Path, token: str, extra: Opti
     ]
 
 
+def web_server_command() -> list[str]:
+    return [sys.executable, "-m", "bot.web"]
+
+
+def web_environment(settings: Settings, env: dict[str, str], token: str) -> dict[str, str]:
+    """The page talks to this Rasa server (same token); WEB_HOST, WEB_PORT and WEB_ALLOWED_ORIGINS pass through."""
+    web_env = dict(env)
+    rasa_host = "127.0.0.1" if settings.rasa_host in ("0.0.0.0", "::", "") else settings.rasa_host
+    web_env.setdefault("RASA_URL", f"http://{rasa_host}:{settings.rasa_port}")
+    web_env["RASA_API_TOKEN"] = token
+    return web_env
+
+
 def run_servers() -> int:
     settings = load_settings()
     load_catalogue()  # refuse to start on an invalid catalogue
@@ -53,10 +66,12 @@ def run_servers() -> int:
     processes = [
         subprocess.Popen(action_server_command(settings), cwd=PROJECT_ROOT, env=env),
         subprocess.Popen(rasa_server_command(settings, model, token), cwd=PROJECT_ROOT, env=env),
+        subprocess.Popen(web_server_command(), cwd=PROJECT_ROOT, env=web_environment(settings, env, token)),
     ]
     print(f"Serveur d'actions : http://{settings.action_host}:{settings.action_port}\n"
           f"Serveur Rasa      : http://{settings.rasa_host}:{settings.rasa_port} (modèle {model.name})\n"
           f"  REST : POST /webhooks/rest/webhook   API : jeton dans var/rasa-api-token\n"
+          f"Page citoyenne    : http://localhost:{env.get('WEB_PORT', '8080')}/\n"
           "Ctrl-C pour tout arrêter.", flush=True)
     stopping = False
 

@@ -1,14 +1,17 @@
 """Shared fixtures: the trained model and the real servers, started once per test session."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
-from tests.support.servers import AGENTS_TEST_TOKEN, Server, start_action_server, start_rasa_server
+from bot.quiet import silence
+
+silence()  # sanic turns DeprecationWarning back on at import: keep library noise out of test logs
+
+from bot.settings import PROJECT_ROOT  # noqa: E402
+from tests.support.servers import AGENTS_TEST_TOKEN, Server, start_action_server, start_rasa_server  # noqa: E402
 
 MODEL = PROJECT_ROOT / "models" / "mois-innovation.tar.gz"
 

@@ -12,7 +12,7 @@ from tests.support.rasa_cli import run_rasa, tail
 
 INTENT_ACCURACY_BAR = 0.95
 ENTITY_F1_BAR = 0.90
-TEST_SET = PROJECT_ROOT / "tests" / "nlu"
+TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
 
 
 def _normalised(path: Path) -> set[str]:

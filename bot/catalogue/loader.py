@@ -100,6 +100,17 @@ class _Entry:
         return ident
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay text so that a bad one ("2020-13-45") is
+    reported by the validator with its entry and field, not by the YAML parser."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _read_yaml(path: Path) -> dict:
     try:
         raw = path.read_text(encoding="utf-8")
@@ -108,7 +119,7 @@ def _read_yaml(path: Path) -> dict:
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogueError(path, "fichier", "", f"illisible ({exc})") from None
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=_TextDatesLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else "fichier"

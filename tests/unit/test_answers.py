@@ -127,3 +127,11 @@ def test_a_date_follow_up_narrows_the_previous_list(cat, criteria):
 def test_repeated_failure_hands_over_to_a_human(cat):
     assert "Une personne pourra vous aider" in text_of(answers.answer_fallback(cat, repeated=True))
     assert "Une personne" not in text_of(answers.answer_fallback(cat, repeated=False))
+
+
+def test_an_unknown_mention_is_not_replaced_by_the_context(cat, criteria):
+    answer = answers.answer_about_events(cat, "date", criteria("c quand le mindmap ?", ("event", "mindmap")), ["serious-game"])
+    reply = answer.replies[0]
+    assert "Je ne suis pas sûr" in reply.text and "« mindmap »" in reply.text
+    assert reply.buttons[0].payload == '/inform{"event":"mind-mapping"}'
+    assert "serious-game" not in [b.payload for b in reply.buttons][:1]

@@ -54,6 +54,7 @@ def _write(tmp_path: Path, mutate) -> Path:
     "mutate, entry, field, words",
     [
         (lambda d: d["events"][5].update(date="2020-13-01"), "événement « serious-game »", "date", "date invalide"),
+        (lambda d: d["events"][5].update(date="le 25"), "événement « serious-game »", "date", "AAAA-MM-JJ"),
         (lambda d: d["events"][5].update(date="2021-11-25"), "événement « serious-game »", "date", "n'est pas dans le mois"),
         (lambda d: d["events"][0].pop("title"), "événement « demarches-simplifiees-osmose »", "title", "obligatoire"),
         (lambda d: d["events"][1].update(organisers=["inconnu"]), "événement « mind-mapping »", "organisers", "« inconnu » inconnu"),
@@ -73,6 +74,14 @@ def test_a_malformed_catalogue_names_file_entry_and_field(tmp_path, mutate, entr
     error = caught.value
     assert (error.path, error.entry, error.field) == (str(path), entry, field)
     assert words in str(error) and str(path) in str(error)
+
+
+def test_an_impossible_date_written_as_a_date_is_located(tmp_path):
+    text = DEFAULT_CATALOGUE_PATH.read_text(encoding="utf-8").replace("date: 2020-11-25", "date: 2020-13-45")
+    path = tmp_path / "catalogue.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogueError, match="événement « serious-game », champ « date » : date invalide « 2020-13-45 »"):
+        load_catalogue(path)
 
 
 def test_invalid_yaml_gives_the_line(tmp_path):

@@ -1,0 +1,128 @@
+"""Rasa input channel for public agents' team chat: `POST /webhooks/agents/webhook`.
+
+A thin Sanic adapter: parsing, token check, formatting and reply shapes are the pure helpers
+of this package. Registered in credentials.yml as `bot.channels.agents.AgentsInput`; accepted
+tokens come from the AGENTS_WEBHOOK_TOKENS environment variable only.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from typing import Any, Awaitable, Callable, Mapping, Optional
+
+import aiohttp
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.choices import PendingChoices
+from bot.channels.markdown import render_messages
+from bot.channels.options import ChannelOptions
+from bot.channels.payloads import AgentRequest, PayloadError, decode_body, header_token, parse_request, token_of
+from bot.channels.replies import FAILURE, TOO_SLOW, answer_prefix, reply_body, text_body, wait_body
+from bot.channels.tokens import TOKENS_VARIABLE, configured_tokens, request_is_authorised
+
+logger = logging.getLogger(__name__)
+
+RESPONSE_URL_TIMEOUT = aiohttp.ClientTimeout(total=10)
+
+
+class AgentsInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "agents"  # -> /webhooks/agents/webhook
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Mapping[str, Any]]) -> "AgentsInput":
+        tokens = configured_tokens(os.environ)
+        if not tokens:
+            logger.warning("%s est vide : le canal agents refusera toutes les requêtes (401).", TOKENS_VARIABLE)
+        return cls(ChannelOptions.from_credentials(credentials), tokens)
+
+    def __init__(self, options: Optional[ChannelOptions] = None, tokens: tuple[str, ...] = ()) -> None:
+        self.options = options or ChannelOptions()
+        self.tokens = tuple(tokens)
+        self.choices = PendingChoices()
+        # asyncio keeps only weak references to tasks: hold answers still on their way.
+        self._background: set[asyncio.Future] = set()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        hook = Blueprint("agents_webhook", __name__)
+
+        @hook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @hook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self._receive(request, on_new_message)
+
+        return hook
+
+    async def _receive(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+        started = time.monotonic()
+        try:
+            fields = decode_body(request.content_type, request.body)
+        except PayloadError as exc:
+            return _error(400, exc.reason)
+        # Authenticate before validating the fields: an unknown caller learns nothing more.
+        if not request_is_authorised([token_of(fields), header_token(request.headers.get("authorization"))], self.tokens):
+            logger.warning("Canal agents : jeton absent ou refusé (client %s).", request.ip)
+            return _error(401, "jeton absent ou invalide")
+        try:
+            agent_request = parse_request(fields)
+        except PayloadError as exc:
+            return _error(400, exc.reason)
+        if agent_request.from_bot or agent_request.user_id in self.options.bot_user_ids:
+            return response.json({})  # an empty reply: Mattermost posts nothing, no loop
+
+        collector = CollectingOutputChannel()
+        message = UserMessage(self.choices.resolve(agent_request.sender_id, agent_request.question), collector,
+                              agent_request.sender_id, input_channel=self.name(),
+                              message_id=agent_request.post_id or None, metadata=agent_request.metadata())
+        task = asyncio.ensure_future(on_new_message(message))
+        self._keep(task)
+        can_defer = agent_request.response_url is not None
+        await asyncio.wait({task}, timeout=self.options.reply_timeout if can_defer else self.options.webhook_timeout)
+        if task.done():
+            body = self._answer(agent_request, task, collector)
+        elif can_defer:
+            self._keep(asyncio.ensure_future(self._deliver_later(agent_request, task, collector)))
+            body = wait_body(agent_request, self.options)
+        else:
+            # Outgoing webhooks cannot answer later; the conversation still records the answer,
+            # but the agent never sees its choices: an older list must not answer "2" either.
+            self.choices.remember(agent_request.sender_id, [])
+            body = text_body(agent_request, TOO_SLOW, self.options)
+        logger.debug("Canal agents : %s traité en %.0f ms.", agent_request.kind, (time.monotonic() - started) * 1000)
+        return response.json(body)
+
+    def _answer(self, agent_request: AgentRequest, task: asyncio.Future, collector: CollectingOutputChannel) -> dict[str, Any]:
+        if task.cancelled() or task.exception() is not None:
+            logger.error("Canal agents : échec du traitement du message.", exc_info=None if task.cancelled() else task.exception())
+            return text_body(agent_request, FAILURE, self.options)
+        rendered = render_messages(collector.messages, answer_prefix(agent_request))
+        self.choices.remember(agent_request.sender_id, rendered.choices)
+        return reply_body(agent_request, rendered, self.options)
+
+    async def _deliver_later(self, agent_request: AgentRequest, task: asyncio.Future, collector: CollectingOutputChannel) -> None:
+        await asyncio.wait({task})
+        body = self._answer(agent_request, task, collector)
+        try:
+            async with aiohttp.ClientSession(timeout=RESPONSE_URL_TIMEOUT) as session:
+                async with session.post(agent_request.response_url, json=body) as reply:
+                    if reply.status >= 300:
+                        logger.warning("Canal agents : response_url a répondu %s.", reply.status)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            logger.warning("Canal agents : réponse différée non remise (%s).", exc.__class__.__name__)
+
+    def _keep(self, task: asyncio.Future) -> None:
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+
+def _error(status: int, reason: str) -> HTTPResponse:
+    return response.json({"error": reason}, status=status)
