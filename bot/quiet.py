@@ -17,11 +17,16 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 QUIET_CATEGORIES = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
 
 
-def silence() -> None:
-    import sanic  # noqa: F401  (its import is what turns DeprecationWarning back on)
-
+def _ignore_quiet_categories() -> None:
     for category in QUIET_CATEGORIES:
         warnings.filterwarnings("ignore", category=category)
+
+
+def silence() -> None:
+    _ignore_quiet_categories()  # warnings raised while sanic's own imports run
+    import sanic  # noqa: F401  (its import is what turns DeprecationWarning back on)
+
+    _ignore_quiet_categories()
 
 
 def main() -> None:

@@ -73,3 +73,46 @@ def test_conversation_survives_in_the_tracker_store(rasa_server):
     tracker = requests.get(f"{rasa_server.url}/conversations/{sender}/tracker", params={"token": API_TOKEN}, timeout=10).json()
     assert tracker["slots"]["focus_events"] == ["mind-mapping"]
     assert requests.get(f"{rasa_server.url}/conversations/{sender}/tracker", timeout=10).status_code == 401
+
+
+# The reference day is pinned to Wednesday 18 November 2020 (tests/support/servers.py).
+@pytest.mark.parametrize(
+    "question, facts",
+    [
+        ("Qu'est-ce qu'il y a le 19 ?", ["jeudi 19 novembre 2020", "Initiation au mind mapping"]),
+        ("Le programme du jeudi 19 novembre svp", ["Tout comprendre sur les communs"]),
+        ("quels ateliers le 19/11 ?", ["Et si demain, nous comptons autrement ?"]),
+        ("Qu'est-ce qui est prévu jeudi prochain ?", ["jeudi 19 novembre 2020"]),
+        ("il se passe quoi demain ?", ["jeudi 19 novembre 2020"]),
+        ("Quels événements cette semaine ?", ["du lundi 16 novembre au dimanche 22 novembre 2020", "Initiation au mind mapping"]),
+        ("Et le 3 décembre, il y a quoi ?", ["aucun événement du programme", "jeudi 19 novembre"]),
+    ],
+)
+def test_french_dates(conversation, question, facts):
+    reply = texts(conversation(question))
+    for fact in facts:
+        assert fact in reply, f"{question!r} -> {reply!r}"
+
+
+@pytest.mark.parametrize(
+    "question, fact",
+    [
+        ("c'est quand le truc sur la compta ?", "Et si demain, nous comptons autrement ? a lieu le jeudi 19 novembre 2020"),
+        ("Qui organise l'atelier de la 27e Région ?", "Tout comprendre sur les communs est organisé par le Conseil départemental"),
+        ("c quand l'atelier sur les comunns", "jeudi 19 novembre 2020"),
+        ("ki anime le serius game", "l'IRA de Nantes"),
+    ],
+)
+def test_indirect_and_misspelt_mentions(conversation, question, fact):
+    assert fact in texts(conversation(question))
+
+
+def test_elliptical_follow_up_reuses_the_last_question(conversation):
+    assert "Région Pays de la Loire" in texts(conversation("Qui organise le mind mapping ?"))
+    assert "Conseil départemental de la Loire-Atlantique" in texts(conversation("et les communs ?"))
+
+
+def test_a_date_follow_up_narrows_the_previous_list(conversation):
+    assert len([b for m in conversation("c'est quand les ateliers du SGAR ?") for b in m.get("buttons", [])]) == 4
+    assert "Serious game : mener un entretien difficile et retour d'expérience a lieu le mercredi 25 novembre 2020" in texts(
+        conversation("celui du 25"))

@@ -28,7 +28,8 @@ from aiohttp import web
 
 from bot.web.config import WebSettings, load_web_settings
 from bot.web.messages import InvalidRequest, bot_messages, history, validate_chat, validate_sender
-from bot.web.programme import ProgrammeSource
+from bot.catalogue.live import LiveCatalogue
+from bot.web.programme import ProgrammeView, programme_source
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ SECURITY_HEADERS = {
 UNAVAILABLE = "Assistant momentanément indisponible. Réessayez dans quelques instants."
 
 SETTINGS = web.AppKey("settings", WebSettings)
-PROGRAMME = web.AppKey("programme", ProgrammeSource)
+PROGRAMME = web.AppKey("programme", LiveCatalogue[ProgrammeView])
 TEMPLATE = web.AppKey("template", jinja2.Template)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 
@@ -210,7 +211,7 @@ def create_app(settings: Optional[WebSettings] = None) -> web.Application:
     settings = settings or load_web_settings()
     if not (settings.dsfr_dir / "dsfr.min.css").is_file():
         raise SetupError(f"DSFR absent ({settings.dsfr_dir}) : lancez `make web-setup` (npm ci) à la racine du projet.")
-    programme = ProgrammeSource(settings.catalogue_path)
+    programme = programme_source(settings.catalogue_path)
     programme.get()  # an invalid catalogue stops start-up with its CatalogueError
 
     app = web.Application(middlewares=[api_guard], client_max_size=MAX_BODY_BYTES)

@@ -5,18 +5,15 @@ the error is logged, as the action server does, so a typo never takes the page d
 """
 from __future__ import annotations
 
-import logging
-import threading
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import Optional
 
-from bot.catalogue import Catalogue, load_catalogue
+from bot.catalogue import Catalogue
+from bot.catalogue.live import LiveCatalogue
 from bot.dates import format_day
 from bot.text import join_french
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -73,38 +70,6 @@ def build_programme(cat: Catalogue) -> ProgrammeView:
     )
 
 
-class ProgrammeSource:
-    """The programme of one catalogue file, reloaded when its modification time or size changes."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.Lock()
-        self._stamp: Optional[tuple[int, int]] = None
-        self._current: Optional[ProgrammeView] = None
-        self.last_error: Optional[str] = None
-
-    def _file_stamp(self) -> Optional[tuple[int, int]]:
-        try:
-            stat = self.path.stat()
-        except OSError:
-            return None
-        return stat.st_mtime_ns, stat.st_size
-
-    def get(self) -> ProgrammeView:
-        """The current programme; raises CatalogueError only if no valid version was ever loaded."""
-        stamp = self._file_stamp()
-        if self._current is not None and stamp == self._stamp:
-            return self._current
-        with self._lock:
-            if self._current is None or stamp != self._stamp:
-                try:
-                    self._current = build_programme(load_catalogue(self.path))
-                    self.last_error = None
-                except Exception as exc:  # CatalogueError, or whatever a broken file makes the loader raise
-                    self.last_error = str(exc)
-                    if self._current is None:
-                        raise
-                    logger.error("Catalogue refusé, la page garde la version précédente : %s", exc)
-                self._stamp = stamp
-        assert self._current is not None
-        return self._current
+def programme_source(path: Path) -> LiveCatalogue[ProgrammeView]:
+    """The programme of one catalogue file, rebuilt when the file changes."""
+    return LiveCatalogue(path, build_programme, "la page")
