@@ -18,12 +18,13 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup web-setup run train generate validate test shell eval clean
+.PHONY: help setup web-setup run train generate validate test shell eval clean retrain rollback review import bench-retrain
 
 help:
 	@echo "make run    installe si besoin, entraîne si besoin, démarre l'assistant (Rasa :5005, actions :5055)"
 	@echo "make test   installe si besoin, lance tous les tests"
 	@echo "make train | validate | shell | eval | clean"
+	@echo "make retrain | rollback | review | import REVIEW=… | bench-retrain   (personnel du lab)"
 
 $(STAMP): requirements.txt scripts/find-python310.sh
 	@py=$$(scripts/find-python310.sh) || exit 1; \
@@ -73,6 +74,23 @@ test: validate $(MODEL) $(WEB_STAMP)
 eval: $(GENERATED) | $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-eval.txt
 	$(PY) -m bot.evaluation
+
+# Personnel du lab (docs/guide-personnel.md)
+retrain: | $(STAMP)
+	$(PY) -m bot retrain
+
+rollback: | $(STAMP)
+	$(PY) -m bot rollback
+
+review: | $(STAMP)
+	$(PY) -m bot review
+
+import: | $(STAMP)
+	@test -n "$(REVIEW)" || { echo "Indiquez le fichier annoté : make import REVIEW=reviews/revue-AAAA-MM-JJ.yml" >&2; exit 2; }
+	$(PY) -m bot import "$(REVIEW)"
+
+bench-retrain: | $(STAMP)
+	$(PY) -m bot.staff.bench
 
 clean:
 	rm -rf models .rasa results var $(GENERATED)

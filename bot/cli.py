@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from bot.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError, load_catalogue
-from bot.generate import GENERATED_PATH, write_generated
+from bot.generate import GENERATED_PATH
 from bot.serve import StartupError, run_servers, run_shell
+from bot.staff import commands as staff
 
 
 def _generate(args: argparse.Namespace) -> int:
-    catalogue = load_catalogue(args.catalogue)
-    path = write_generated(catalogue, Path(args.output))
-    print(f"Tables de recherche et synonymes générés : {path}")
-    return 0
+    return staff.generate(args)  # also reports names the served model has not learnt
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -41,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="valider le catalogue").set_defaults(func=_check)
     sub.add_parser("run", help="démarrer le serveur d'actions et le serveur Rasa").set_defaults(func=_run)
     sub.add_parser("shell", help="discuter avec l'assistant dans le terminal").set_defaults(func=lambda _: run_shell())
+    staff.add_subcommands(sub)  # retrain, rollback, review, import (bot/staff/)
     return parser
 
 

@@ -159,6 +159,7 @@ def main(selected: Optional[list[str]] = None) -> int:
         print(f"[eval]   exactitude {_pct(f.intent_accuracy)}, F1 entités {_pct(f.entity_f1)}, "
               f"entraînement {f.train_seconds:.0f} s, modèle {f.model_mb:.1f} Mo", flush=True)
     REPORTS.mkdir(exist_ok=True)
+    figures = _merge_with_previous(figures)
     (REPORTS / "summary.json").write_text(json.dumps([asdict(f) for f in figures], indent=2, ensure_ascii=False), encoding="utf-8")
     note = ("Pourquoi `fr_core_news_sm` : " + _md_note(figures)) if any(f.slug == "projet-md" for f in figures) else None
     (REPORTS / "summary.md").write_text(render_summary(figures, test_size, note), encoding="utf-8")
@@ -166,12 +167,23 @@ def main(selected: Optional[list[str]] = None) -> int:
     return 0
 
 
+def _merge_with_previous(figures: list[Figures]) -> list[Figures]:
+    """Re-evaluating some configurations (`python -m bot.evaluation projet-sm`) keeps the others' figures."""
+    path = REPORTS / "summary.json"
+    fresh = {f.slug: f for f in figures}
+    previous = {d["slug"]: Figures(**d) for d in json.loads(path.read_text())} if path.exists() else {}
+    order = [c.slug for c in CANDIDATES]
+    merged = {**previous, **fresh}
+    return [merged[s] for s in order if s in merged]
+
+
 def _md_note(figures: list[Figures]) -> str:
     sm = next(f for f in figures if f.slug == "projet-sm")
     md = next(f for f in figures if f.slug == "projet-md")
     return (f"le modèle moyen donne {_pct(md.intent_accuracy)} / {_pct(md.entity_f1)} (intentions / entités) contre "
             f"{_pct(sm.intent_accuracy)} / {_pct(sm.entity_f1)}, pour un modèle spaCy installé plus lourd ; "
-            "le petit modèle est celui que demande la conception et il passe les seuils.")
+            "le petit modèle, celui que demande la conception, suffit : les vecteurs statiques du modèle moyen "
+            "n'apportent rien mesurable sur ces phrases courtes et bruitées.")
 
 
 if __name__ == "__main__":

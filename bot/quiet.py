@@ -27,6 +27,10 @@ def silence() -> None:
     import sanic  # noqa: F401  (its import is what turns DeprecationWarning back on)
 
     _ignore_quiet_categories()
+    # pyparsing's deprecation warnings are also UserWarnings, which Rasa later shows "once":
+    # import the modules that raise them at import time now, while they are ignored.
+    import matplotlib.fontconfig_pattern  # noqa: F401
+    import packaging.requirements  # noqa: F401
 
 
 def main() -> None:

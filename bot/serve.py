@@ -4,14 +4,16 @@ Checks first what would make start-up fail obscurely (catalogue, model) and says
 """
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
+import tarfile
 import sys
 import time
 from pathlib import Path
 from typing import Optional
 
-from bot.catalogue import load_catalogue
+from bot.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError, load_catalogue
 from bot.settings import PROJECT_ROOT, Settings, api_token, load_settings, server_environment
 
 MODEL_NAME = "mois-innovation"
@@ -21,11 +23,34 @@ class StartupError(RuntimeError):
     """A problem the user can fix, said in one French sentence."""
 
 
+def catalogue_path() -> Path:
+    """MOIS_CATALOGUE, the action server's variable, else data/catalogue.yml: both servers check the same file."""
+    return Path(os.environ.get("MOIS_CATALOGUE") or DEFAULT_CATALOGUE_PATH)
+
+
+def check_catalogue() -> None:
+    """Refuse to start on an invalid catalogue, saying where and how to fix it."""
+    try:
+        load_catalogue(catalogue_path())
+    except CatalogueError as exc:
+        raise StartupError(f"catalogue invalide : {exc}. Corrigez le fichier, vérifiez avec `make validate`, "
+                           "puis `make train` s'il a changé.") from None
+
+
 def latest_model(models_dir: Path) -> Path:
     models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     if not models:
         raise StartupError(f"aucun modèle entraîné dans {models_dir} : lancez `make train` (ou `make run`, qui entraîne au besoin).")
+    if not _readable_archive(models[-1]):
+        raise StartupError(f"modèle illisible ({models[-1]}, archive tronquée ou corrompue) : supprimez-le et lancez `make train`.")
     return models[-1]
+
+
+def _readable_archive(path: Path) -> bool:
+    try:
+        return tarfile.is_tarfile(path)
+    except (OSError, EOFError, tarfile.TarError):  # truncated gzip, unreadable file
+        return False
 
 
 def action_server_command(settings: Settings) -> list[str]:
@@ -58,7 +83,7 @@ def web_environment(settings: Settings, env: dict[str, str], token: str) -> dict
 
 def run_servers() -> int:
     settings = load_settings()
-    load_catalogue()  # refuse to start on an invalid catalogue
+    check_catalogue()
     model = latest_model(settings.models_dir)
     Path(settings.tracker_db).parent.mkdir(parents=True, exist_ok=True)
     env = server_environment(settings)
@@ -102,7 +127,7 @@ def run_servers() -> int:
 def run_shell() -> int:
     """`rasa shell` in the terminal, with the action server started alongside."""
     settings = load_settings()
-    load_catalogue()
+    check_catalogue()
     model = latest_model(settings.models_dir)
     Path(settings.tracker_db).parent.mkdir(parents=True, exist_ok=True)
     env = server_environment(settings)

@@ -24,6 +24,11 @@ from bot.channels.options import ChannelOptions
 from bot.channels.payloads import AgentRequest, PayloadError, decode_body, header_token, parse_request, token_of
 from bot.channels.replies import FAILURE, TOO_SLOW, answer_prefix, reply_body, text_body, wait_body
 from bot.channels.tokens import TOKENS_VARIABLE, configured_tokens, request_is_authorised
+from bot.reliability import actions
+from bot.reliability.admission import ADMISSION
+from bot.reliability.limits import SenderGate
+from bot.reliability.store import StoreWatch, watching
+from bot.reliability.texts import catalogue_contact, temporary_error
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +45,14 @@ class AgentsInput(InputChannel):
         tokens = configured_tokens(os.environ)
         if not tokens:
             logger.warning("%s est vide : le canal agents refusera toutes les requêtes (401).", TOKENS_VARIABLE)
+        actions.install()  # apology instead of silence when the action server fails
         return cls(ChannelOptions.from_credentials(credentials), tokens)
 
     def __init__(self, options: Optional[ChannelOptions] = None, tokens: tuple[str, ...] = ()) -> None:
         self.options = options or ChannelOptions()
         self.tokens = tuple(tokens)
         self.choices = PendingChoices()
+        self.gate = SenderGate()
         # asyncio keeps only weak references to tasks: hold answers still on their way.
         self._background: set[asyncio.Future] = set()
 
@@ -78,19 +85,24 @@ class AgentsInput(InputChannel):
             return _error(400, exc.reason)
         if agent_request.from_bot or agent_request.user_id in self.options.bot_user_ids:
             return response.json({})  # an empty reply: Mattermost posts nothing, no loop
+        refusal = self.gate.enter(agent_request.sender_id)
+        if refusal:
+            return _error(429, refusal)
 
         collector = CollectingOutputChannel()
         message = UserMessage(self.choices.resolve(agent_request.sender_id, agent_request.question), collector,
                               agent_request.sender_id, input_channel=self.name(),
                               message_id=agent_request.post_id or None, metadata=agent_request.metadata())
-        task = asyncio.ensure_future(on_new_message(message))
+        with watching() as watch:  # the task shares it: a tracker-store failure is reported here
+            task = asyncio.ensure_future(_admitted(on_new_message, message))
+        task.add_done_callback(lambda _: self.gate.leave(agent_request.sender_id))
         self._keep(task)
         can_defer = agent_request.response_url is not None
         await asyncio.wait({task}, timeout=self.options.reply_timeout if can_defer else self.options.webhook_timeout)
         if task.done():
-            body = self._answer(agent_request, task, collector)
+            body = self._answer(agent_request, task, collector, watch)
         elif can_defer:
-            self._keep(asyncio.ensure_future(self._deliver_later(agent_request, task, collector)))
+            self._keep(asyncio.ensure_future(self._deliver_later(agent_request, task, collector, watch)))
             body = wait_body(agent_request, self.options)
         else:
             # Outgoing webhooks cannot answer later; the conversation still records the answer,
@@ -100,17 +112,21 @@ class AgentsInput(InputChannel):
         logger.debug("Canal agents : %s traité en %.0f ms.", agent_request.kind, (time.monotonic() - started) * 1000)
         return response.json(body)
 
-    def _answer(self, agent_request: AgentRequest, task: asyncio.Future, collector: CollectingOutputChannel) -> dict[str, Any]:
+    def _answer(self, agent_request: AgentRequest, task: asyncio.Future, collector: CollectingOutputChannel,
+                watch: StoreWatch) -> dict[str, Any]:
         if task.cancelled() or task.exception() is not None:
             logger.error("Canal agents : échec du traitement du message.", exc_info=None if task.cancelled() else task.exception())
             return text_body(agent_request, FAILURE, self.options)
+        if watch.failed:  # conversation not stored: say so rather than answer without context
+            return text_body(agent_request, temporary_error(catalogue_contact()), self.options)
         rendered = render_messages(collector.messages, answer_prefix(agent_request))
         self.choices.remember(agent_request.sender_id, rendered.choices)
         return reply_body(agent_request, rendered, self.options)
 
-    async def _deliver_later(self, agent_request: AgentRequest, task: asyncio.Future, collector: CollectingOutputChannel) -> None:
+    async def _deliver_later(self, agent_request: AgentRequest, task: asyncio.Future, collector: CollectingOutputChannel,
+                             watch: StoreWatch) -> None:
         await asyncio.wait({task})
-        body = self._answer(agent_request, task, collector)
+        body = self._answer(agent_request, task, collector, watch)
         try:
             async with aiohttp.ClientSession(timeout=RESPONSE_URL_TIMEOUT) as session:
                 async with session.post(agent_request.response_url, json=body) as reply:
@@ -122,6 +138,11 @@ class AgentsInput(InputChannel):
     def _keep(self, task: asyncio.Future) -> None:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+
+async def _admitted(on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage) -> Any:
+    async with ADMISSION.slot():  # shared by all channels: see bot/reliability/admission.py
+        return await on_new_message(message)
 
 
 def _error(status: int, reason: str) -> HTTPResponse:

@@ -75,7 +75,7 @@ def decode_body(content_type: Optional[str], body: bytes) -> dict[str, Any]:
     if media_type == "application/json":
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested beyond the parser's depth
             raise PayloadError("JSON invalide") from None
         if not isinstance(data, dict):
             raise PayloadError("objet JSON attendu")

@@ -13,17 +13,50 @@ over a WebSocket. This subclass switches the check back on. In credentials.yml, 
       #                                                           # else the page's own origin
 
 Requests without an Origin header (non-browser clients) are still served, as engineio does.
+
+The `session_request` and user-message handlers are Rasa's, fixed and hardened (bot/reliability).
+Rasa forgets to await `enter_room` (a coroutine in python-socketio 5), so with session persistence
+no reply ever reached the client. A payload of the wrong shape, an empty or oversized message, or
+a burst from one sender gets a `bot_uttered` saying why (never an exception in the server); a
+tracker-store or processing failure gets a French temporary-error message with the contact
+instead of silence; the replies of a turn are sent once it is stored.
 """
 from __future__ import annotations
 
+import logging
 import os
+import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from bot.reliability import actions
+from bot.reliability.admission import ADMISSION, Overloaded
+from bot.reliability.inputs import RejectedInput, validate_metadata, validate_sender, validate_text
+from bot.reliability.limits import SenderGate
+from bot.reliability.store import watching
+from bot.reliability.texts import catalogue_contact, temporary_error
 from bot.web.config import load_web_settings, parse_origins
+
+logger = logging.getLogger(__name__)
+
+
+class _HeldBackOutput(SocketIOOutput):
+    """Rasa's socket.io output (same message shapes), sent once the turn is processed and stored."""
+
+    def __init__(self, sio: Any, bot_message_evt: str) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.held: list[tuple[str, Any]] = []
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        self.held.append((socket_id, response))
+
+    async def release(self) -> None:
+        for room, response in self.held:
+            await self.sio.emit(self.bot_message_evt, response, room=room)
+        self.held.clear()
 
 
 class OriginCheckedSocketIOInput(SocketIOInput):
@@ -36,6 +69,7 @@ class OriginCheckedSocketIOInput(SocketIOInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         credentials = dict(credentials or {})
+        actions.install()  # apology instead of silence when the action server fails
         configured = credentials.pop("allowed_origins", None)
         channel = super().from_credentials(credentials)
         assert isinstance(channel, OriginCheckedSocketIOInput)
@@ -52,4 +86,63 @@ class OriginCheckedSocketIOInput(SocketIOInput):
         assert self.sio is not None
         # Read by engineio on every request: an Origin header outside the list gets a 400.
         self.sio.eio.cors_allowed_origins = list(self.allowed_origins or ("http://localhost:8080",))
+        self._harden_handlers(on_new_message)
         return blueprint
+
+    def _harden_handlers(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Replace Rasa's `session_request` and user-message handlers (registering again replaces)."""
+        sio, gate = self.sio, SenderGate()
+        assert sio is not None
+
+        async def refuse(sid: str, reason: str) -> None:
+            await sio.emit(self.bot_message_evt, {"text": f"Message refusé : {reason}."}, room=sid)
+
+        async def session_request(sid: str, data: Any = None) -> None:
+            session_id = data.get("session_id") if isinstance(data, dict) else None
+            try:
+                session_id = validate_sender(session_id) if session_id is not None else uuid.uuid4().hex
+            except RejectedInput as exc:
+                await refuse(sid, exc.reason.replace("sender", "session_id"))
+                return
+            if self.session_persistence:
+                # AsyncServer.enter_room is a coroutine in python-socketio 5: Rasa 3.6 does not await it,
+                # so its sessions never join their room and the bot's replies reach nobody.
+                await sio.enter_room(sid, session_id, namespace=self.namespace)
+            await sio.emit("session_confirm", session_id, room=sid)
+
+        async def handle_message(sid: str, data: Any = None) -> None:
+            if not isinstance(data, dict):
+                await refuse(sid, "objet attendu : {message, session_id}")
+                return
+            try:
+                sender = validate_sender(data.get("session_id")) if self.session_persistence else sid
+                text = validate_text(data.get("message"))
+                metadata = validate_metadata(data.get(self.metadata_key))
+            except RejectedInput as exc:
+                await refuse(sid, exc.reason.replace("sender", "session_id"))
+                return
+            refusal = gate.enter(sender)
+            if refusal:
+                await sio.emit(self.bot_message_evt, {"text": refusal}, room=sid)
+                return
+            output = _HeldBackOutput(sio, self.bot_message_evt)
+            with watching() as watch:
+                try:
+                    async with ADMISSION.slot():
+                        await on_new_message(UserMessage(text, output, sender, input_channel=self.name(),
+                                                         metadata=metadata or None))
+                except Overloaded as exc:
+                    await sio.emit(self.bot_message_evt, {"text": str(exc)}, room=sid)
+                    return
+                except Exception as exc:  # noqa: BLE001 - said to the user, logged without the text
+                    watch.fail(type(exc).__name__)
+                    logger.error("Canal socket.io : échec du traitement (%s).", type(exc).__name__)
+                finally:
+                    gate.leave(sender)
+            if watch.failed:  # the replies of a turn that was not stored are not shown
+                await sio.emit(self.bot_message_evt, {"text": temporary_error(catalogue_contact())}, room=sid)
+            else:
+                await output.release()
+
+        sio.on("session_request", session_request, namespace=self.namespace)
+        sio.on(self.user_message_evt, handle_message, namespace=self.namespace)

@@ -1,0 +1,92 @@
+"""Rasa's REST channel, hardened: `POST /webhooks/rest/webhook`, same name and body as `rest:`.
+
+In credentials.yml in place of `rest:`. What changes for a client:
+- a malformed request gets a 4xx and `{"error": "<raison en français>"}`: body over 64 Kio (413),
+  not UTF-8, not JSON or nested too deep, not an object, `sender` missing/not text/control
+  characters, `message` missing/not text/empty once control characters are dropped (400), over
+  2,000 characters (413), `metadata` not an object (400);
+- more than `rate_burst` messages from one sender in a row (then `rate_per_second`), or more than
+  `max_in_flight` of its messages still being processed: 429 with `Retry-After`;
+- more than 500 messages already waiting for one of the 8 processing slots shared by all channels
+  (bot/reliability/admission.py): 503 with `Retry-After`;
+- the conversation could not be read or saved (tracker store down, locked) or processing failed:
+  503 with `Retry-After` and, in the usual list shape, one French temporary-error message with
+  the contact; never a 200 with an empty list, never a trace;
+- `input_channel` from the body is ignored (always "rest"); `?stream=true` is not offered.
+The body of a normal reply is Rasa's: a JSON list of `{recipient_id, text | buttons | image | custom}`.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.reliability import actions
+from bot.reliability.admission import ADMISSION, Overloaded
+from bot.reliability.inputs import MAX_BODY_BYTES, RejectedInput, validate_rest_body
+from bot.reliability.limits import SenderGate
+from bot.reliability.store import watching
+from bot.reliability.texts import catalogue_contact, temporary_error
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = "5"
+
+
+class HardenedRestInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "HardenedRestInput":
+        credentials = credentials or {}
+        actions.install()  # apology instead of silence when the action server fails (bot/reliability/actions.py)
+        return cls(SenderGate.from_options(credentials), int(credentials.get("max_body_bytes", MAX_BODY_BYTES)))
+
+    def __init__(self, gate: Optional[SenderGate] = None, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+        self.gate = gate or SenderGate()
+        self.max_body_bytes = max_body_bytes
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        hook = Blueprint("hardened_rest_webhook", __name__)
+
+        @hook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @hook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self.receive(request.body or b"", on_new_message)
+
+        return hook
+
+    async def receive(self, body: bytes, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+        try:
+            inbound = validate_rest_body(body, self.max_body_bytes)
+        except RejectedInput as exc:
+            return response.json({"error": exc.reason}, status=exc.status)
+        refusal = self.gate.enter(inbound.sender)
+        if refusal:
+            return response.json({"error": refusal}, status=429, headers={"Retry-After": RETRY_AFTER_SECONDS})
+        collector = CollectingOutputChannel()
+        message = UserMessage(inbound.text, collector, inbound.sender, input_channel=self.name(),
+                              metadata=inbound.metadata or None)
+        with watching() as watch:
+            try:
+                async with ADMISSION.slot():
+                    await on_new_message(message)
+            except Overloaded as exc:
+                return response.json({"error": str(exc)}, status=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
+            except Exception as exc:  # noqa: BLE001 - turned into a 503, logged without the user's text
+                watch.fail(type(exc).__name__)
+                logger.error("Canal REST : échec du traitement (%s: %s).", type(exc).__name__, " ".join(str(exc).split())[:200])
+            finally:
+                self.gate.leave(inbound.sender)
+        if watch.failed:
+            return response.json([{"recipient_id": inbound.sender, "text": temporary_error(catalogue_contact())}],
+                                 status=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
+        return response.json(collector.messages)
