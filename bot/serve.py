@@ -81,12 +81,17 @@ def web_environment(settings: Settings, env: dict[str, str], token: str) -> dict
     return web_env
 
 
-def run_servers() -> int:
+def _prepare() -> tuple[Settings, Path, dict[str, str]]:
+    """What `run` and `shell` check and set up before starting anything: settings, model, environment."""
     settings = load_settings()
     check_catalogue()
     model = latest_model(settings.models_dir)
     Path(settings.tracker_db).parent.mkdir(parents=True, exist_ok=True)
-    env = server_environment(settings)
+    return settings, model, server_environment(settings)
+
+
+def run_servers() -> int:
+    settings, model, env = _prepare()
     token = api_token()
     processes = [
         subprocess.Popen(action_server_command(settings), cwd=PROJECT_ROOT, env=env),
@@ -126,11 +131,7 @@ def run_servers() -> int:
 
 def run_shell() -> int:
     """`rasa shell` in the terminal, with the action server started alongside."""
-    settings = load_settings()
-    check_catalogue()
-    model = latest_model(settings.models_dir)
-    Path(settings.tracker_db).parent.mkdir(parents=True, exist_ok=True)
-    env = server_environment(settings)
+    settings, model, env = _prepare()
     actions = subprocess.Popen(action_server_command(settings), cwd=PROJECT_ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
