@@ -25,6 +25,10 @@ help:
 	@echo "make test   installe si besoin, lance tous les tests"
 	@echo "make train | validate | shell | eval | clean"
 	@echo "make retrain | rollback | review | import REVIEW=… | bench-retrain   (personnel du lab)"
+	@echo "make purge  supprime les conversations plus anciennes que TRACKER_RETENTION_DAYS (défaut 90 jours)"
+	@echo "make bench  banc de vitesse du canal REST (1, 16, 64 conversations) contre le bot de rasa init (~8 min)"
+	@echo "make cluster        production sur une machine : nginx :8000, 2 Rasa, 2 actions, PostgreSQL, Redis (deploy/README.md)"
+	@echo "make bench-cluster  10 000 messages, 200 conversations via nginx, contrôle dans PostgreSQL (reports/cluster.md)"
 
 $(STAMP): requirements.txt scripts/find-python310.sh
 	@py=$$(scripts/find-python310.sh) || exit 1; \
@@ -54,10 +58,18 @@ validate: $(GENERATED)
 	$(PY) -m bot check
 	$(RASA) data validate --fail-on-warnings --max-history 3 --quiet
 
-# Ne réentraîne que si la configuration, le domaine ou les données ont changé.
-$(MODEL): $(GENERATED) $(TRAINING_INPUTS) | $(STAMP)
+# Ne réentraîne que si la configuration, le domaine ou les données ont changé. Le modèle prend la date
+# du début de l'entraînement : un fichier modifié pendant l'entraînement le fera refaire la fois suivante.
+# Puis le signe (models/mois-innovation.tar.gz.sig, clé MODEL_SIGNING_KEY ou var/model-signing-key créée au
+# premier entraînement) : seuls les modèles signés sont chargés (docs/rgpd.md). Sans signature à jour : réentraîne.
+$(MODEL): $(GENERATED) $(TRAINING_INPUTS) $(shell test $(MODEL).sig -nt $(MODEL) || echo unsigned-model) | $(STAMP)
+	@date +%s.%N > $(VENV)/.train-started
 	$(RASA) train --fixed-model-name mois-innovation --out models --quiet
-	@touch $@
+	@touch -d @$$(cat $(VENV)/.train-started) $@
+	$(PY) -m bot.privacy.signing $@
+
+.PHONY: unsigned-model
+unsigned-model:
 
 train: $(MODEL)
 
@@ -91,6 +103,27 @@ import: | $(STAMP)
 
 bench-retrain: | $(STAMP)
 	$(PY) -m bot.staff.bench
+
+# Topologie de production sur une machine (deploy/README.md) ; Ctrl-C arrête tout.
+.PHONY: cluster
+cluster: $(MODEL) $(WEB_STAMP)
+	$(PY) -m bot.deploy cluster
+
+# Banc d'essai du cluster (~15 min) : écrit reports/cluster.md et reports/cluster.json.
+.PHONY: bench-cluster
+bench-cluster: $(MODEL) $(WEB_STAMP)
+	$(PY) -m bot.deploy.bench
+
+# Conservation des conversations (RGPD, docs/rgpd.md) ; le serveur Rasa purge aussi de lui-même chaque heure.
+.PHONY: purge
+purge: | $(STAMP)
+	$(PY) -m bot purge
+
+# Banc de vitesse (reports/bench.md) : modèle déjà entraîné requis (make train) ; le bot nu de `rasa init`
+# est entraîné une fois puis gardé dans var/bench/. Ne lance pas d'entraînement du projet.
+.PHONY: bench
+bench: | $(STAMP)
+	$(PY) -m bot.bench
 
 clean:
 	rm -rf models .rasa results var $(GENERATED)

@@ -5,11 +5,12 @@ Errors are printed as one French line on stderr with a non-zero exit code, never
 from __future__ import annotations
 
 import argparse
-import sys
 
-from bot.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError, load_catalogue
+from bot.catalogue import DEFAULT_CATALOGUE_PATH, load_catalogue
 from bot.generate import GENERATED_PATH
+from bot.privacy import commands as privacy
 from bot.serve import StartupError, run_servers, run_shell
+from bot.startup_errors import explained
 from bot.staff import commands as staff
 
 
@@ -39,16 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="démarrer le serveur d'actions et le serveur Rasa").set_defaults(func=_run)
     sub.add_parser("shell", help="discuter avec l'assistant dans le terminal").set_defaults(func=lambda _: run_shell())
     staff.add_subcommands(sub)  # retrain, rollback, review, import (bot/staff/)
+    privacy.add_subcommands(sub)  # purge, sign-model (bot/privacy/)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except CatalogueError as exc:
-        print(f"Catalogue invalide — {exc}", file=sys.stderr)
-        return 2
-    except (StartupError, ValueError) as exc:
-        print(f"Impossible de démarrer — {exc}", file=sys.stderr)
-        return 2
+    return explained(lambda: args.func(args), "Impossible de démarrer", (StartupError, ValueError))

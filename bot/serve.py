@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Optional
 
 from bot.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError, load_catalogue
+from bot.privacy.retention import retention_days
+from bot.privacy.signing import ModelSignatureError, verify
 from bot.settings import PROJECT_ROOT, Settings, api_token, load_settings, server_environment
 
 MODEL_NAME = "mois-innovation"
@@ -46,6 +48,16 @@ def latest_model(models_dir: Path) -> Path:
     return models[-1]
 
 
+def trusted_model(models_dir: Path) -> Path:
+    """The latest model, only if this project's training signed it (a model archive is code: bot/privacy/signing.py)."""
+    model = latest_model(models_dir)
+    try:
+        verify(model)
+    except ModelSignatureError as exc:
+        raise StartupError(str(exc)) from None
+    return model
+
+
 def _readable_archive(path: Path) -> bool:
     try:
         return tarfile.is_tarfile(path)
@@ -54,10 +66,15 @@ def _readable_archive(path: Path) -> bool:
 
 
 def action_server_command(settings: Settings) -> list[str]:
-    return [sys.executable, "-m", "bot.quiet", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)]
+    """rasa-sdk behind ACTION_SERVER_TOKEN, bound to ACTION_HOST (loopback by default): bot/security/action_server.py."""
+    return [sys.executable, "-m", "bot.security.action_server", "--actions", "actions", "--port", str(settings.action_port)]
 
 
 def rasa_server_command(settings: Settings, model: Path, token: str, extra: Optional[list[str]] = None) -> list[str]:
+    if not token or not token.strip():
+        # Rasa would serve its HTTP API (conversations, model upload) to anyone.
+        raise StartupError("jeton de l'API Rasa vide : définissez RASA_API_TOKEN ou supprimez var/rasa-api-token "
+                           "pour qu'un nouveau soit généré.")
     return [
         sys.executable, "-m", "bot.quiet", "rasa", "run", "--model", str(model),
         "--interface", settings.rasa_host, "--port", str(settings.rasa_port),
@@ -85,7 +102,8 @@ def _prepare() -> tuple[Settings, Path, dict[str, str]]:
     """What `run` and `shell` check and set up before starting anything: settings, model, environment."""
     settings = load_settings()
     check_catalogue()
-    model = latest_model(settings.models_dir)
+    model = trusted_model(settings.models_dir)
+    retention_days()  # TRACKER_RETENTION_DAYS checked here: the tracker store would fail with a traceback
     Path(settings.tracker_db).parent.mkdir(parents=True, exist_ok=True)
     return settings, model, server_environment(settings)
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Paquets système des tests de la page citoyenne : Chromium de Debian (piloté par Playwright, qui ne
 # télécharge jamais de navigateur ici) et Node.js/npm pour installer le DSFR et axe-core (`npm ci`).
+# Cluster de production sur une machine (`make cluster`, tests/cluster) : PostgreSQL, Redis et nginx de Debian ;
+# le lanceur démarre ses propres instances sur d'autres ports que les services système (bot/deploy/cluster.py).
 # Idempotent : n'installe que ce qui manque. Les paquets Debian demandent d'être root.
 set -euo pipefail
 
@@ -8,6 +10,10 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium fonts-liberation)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# Debian range initdb/postgres hors du PATH, dans /usr/lib/postgresql/<version>/bin.
+compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || command -v postgres >/dev/null 2>&1 || missing+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

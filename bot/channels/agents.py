@@ -18,17 +18,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.choices import PendingChoices
+from bot.channels.choices import pending_choices
 from bot.channels.markdown import render_messages
 from bot.channels.options import ChannelOptions
 from bot.channels.payloads import AgentRequest, PayloadError, decode_body, header_token, parse_request, token_of
 from bot.channels.replies import FAILURE, TOO_SLOW, answer_prefix, reply_body, text_body, wait_body
 from bot.channels.tokens import TOKENS_VARIABLE, configured_tokens, request_is_authorised
 from bot.reliability import actions
-from bot.reliability.admission import ADMISSION
-from bot.reliability.limits import SenderGate
+from bot.reliability.intake import Intake, admitted, request_client_ip, temporary_error_text
 from bot.reliability.store import StoreWatch, watching
-from bot.reliability.texts import catalogue_contact, temporary_error
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +49,8 @@ class AgentsInput(InputChannel):
     def __init__(self, options: Optional[ChannelOptions] = None, tokens: tuple[str, ...] = ()) -> None:
         self.options = options or ChannelOptions()
         self.tokens = tuple(tokens)
-        self.choices = PendingChoices()
-        self.gate = SenderGate()
+        self.choices = pending_choices()
+        self.intake = Intake()
         # asyncio keeps only weak references to tasks: hold answers still on their way.
         self._background: set[asyncio.Future] = set()
 
@@ -71,10 +69,14 @@ class AgentsInput(InputChannel):
 
     async def _receive(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
         started = time.monotonic()
+        # The per-address limit comes first: it also bounds token guessing. One Mattermost server is one address.
+        refusal = await self.intake.check_address(request_client_ip(request.ip, request.headers))
+        if refusal:
+            return _error(429, refusal.reason, refusal.retry_after)
         try:
             fields = decode_body(request.content_type, request.body)
         except PayloadError as exc:
-            return _error(400, exc.reason)
+            return _error(exc.status, exc.reason)
         # Authenticate before validating the fields: an unknown caller learns nothing more.
         if not request_is_authorised([token_of(fields), header_token(request.headers.get("authorization"))], self.tokens):
             logger.warning("Canal agents : jeton absent ou refusé (client %s).", request.ip)
@@ -82,20 +84,20 @@ class AgentsInput(InputChannel):
         try:
             agent_request = parse_request(fields)
         except PayloadError as exc:
-            return _error(400, exc.reason)
+            return _error(exc.status, exc.reason)
         if agent_request.from_bot or agent_request.user_id in self.options.bot_user_ids:
             return response.json({})  # an empty reply: Mattermost posts nothing, no loop
-        refusal = self.gate.enter(agent_request.sender_id)
+        refusal = await self.intake.admit(agent_request.sender_id, None)
         if refusal:
-            return _error(429, refusal)
+            return _error(429, refusal.reason, refusal.retry_after)
 
         collector = CollectingOutputChannel()
         message = UserMessage(self.choices.resolve(agent_request.sender_id, agent_request.question), collector,
                               agent_request.sender_id, input_channel=self.name(),
                               message_id=agent_request.post_id or None, metadata=agent_request.metadata())
         with watching() as watch:  # the task shares it: a tracker-store failure is reported here
-            task = asyncio.ensure_future(_admitted(on_new_message, message))
-        task.add_done_callback(lambda _: self.gate.leave(agent_request.sender_id))
+            task = asyncio.ensure_future(admitted(on_new_message, message))
+        task.add_done_callback(lambda _: self.intake.leave(agent_request.sender_id))
         self._keep(task)
         can_defer = agent_request.response_url is not None
         await asyncio.wait({task}, timeout=self.options.reply_timeout if can_defer else self.options.webhook_timeout)
@@ -118,7 +120,7 @@ class AgentsInput(InputChannel):
             logger.error("Canal agents : échec du traitement du message.", exc_info=None if task.cancelled() else task.exception())
             return text_body(agent_request, FAILURE, self.options)
         if watch.failed:  # conversation not stored: say so rather than answer without context
-            return text_body(agent_request, temporary_error(catalogue_contact()), self.options)
+            return text_body(agent_request, temporary_error_text(), self.options)
         rendered = render_messages(collector.messages, answer_prefix(agent_request))
         self.choices.remember(agent_request.sender_id, rendered.choices)
         return reply_body(agent_request, rendered, self.options)
@@ -140,10 +142,6 @@ class AgentsInput(InputChannel):
         task.add_done_callback(self._background.discard)
 
 
-async def _admitted(on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage) -> Any:
-    async with ADMISSION.slot():  # shared by all channels: see bot/reliability/admission.py
-        return await on_new_message(message)
-
-
-def _error(status: int, reason: str) -> HTTPResponse:
-    return response.json({"error": reason}, status=status)
+def _error(status: int, reason: str, retry_after: Optional[int] = None) -> HTTPResponse:
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    return response.json({"error": reason}, status=status, headers=headers)

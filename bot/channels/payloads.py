@@ -17,7 +17,8 @@ OUTGOING_WEBHOOK = "outgoing_webhook"
 SLASH_COMMAND = "slash_command"
 GENERIC = "generic"
 
-MAX_BODY_BYTES = 64 * 1024
+# The same limit as every inbound door (bot/reliability/inputs.py, docs/securite.md): over it, 413.
+MAX_BODY_BYTES = 4 * 1024
 # Far above any real question; keeps NLU cost bounded and a pasted document out of the tracker.
 MAX_QUESTION_CHARS = 2000
 
@@ -30,11 +31,11 @@ _TRUE = {"true", "1", "yes", "on"}
 
 
 class PayloadError(ValueError):
-    """A malformed request; `reason` is the short French text returned with the 400."""
+    """A malformed request; `reason` is the short French text returned with `status` (400, or 413 when too large)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, status: int = 400) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.reason, self.status = reason, status
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class AgentRequest:
 def decode_body(content_type: Optional[str], body: bytes) -> dict[str, Any]:
     """JSON or form-encoded body -> flat dict. Raises PayloadError."""
     if len(body) > MAX_BODY_BYTES:
-        raise PayloadError("corps de requête trop volumineux")
+        raise PayloadError(f"corps de requête trop volumineux (max. {MAX_BODY_BYTES // 1024} Kio)", 413)
     media_type = (content_type or "").split(";")[0].strip().lower()
     try:
         text = body.decode("utf-8")
@@ -128,7 +129,7 @@ def _outgoing_webhook(f: Mapping[str, Any]) -> AgentRequest:
         channel_id=_id(f, "channel_id"), user_id=_id(f, "user_id"), post_id=_id(f, "post_id"),
         team_id=_id(f, "team_id", required=False), channel_name=_text(f, "channel_name", required=False, limit=128),
         user_name=_text(f, "user_name", required=False, limit=128),
-        question=_question(strip_trigger(_text(f, "text", limit=MAX_QUESTION_CHARS + 100), trigger)),
+        question=_question(strip_trigger(_text(f, "text", limit=MAX_QUESTION_CHARS + 100, too_long_status=413), trigger)),
         trigger=trigger, from_bot=_flag(f, "from_webhook") or _flag(f, "from_bot"),
     )
 
@@ -142,7 +143,7 @@ def _slash_command(f: Mapping[str, Any]) -> AgentRequest:
         channel_id=_id(f, "channel_id"), user_id=_id(f, "user_id"),
         team_id=_id(f, "team_id", required=False), channel_name=_text(f, "channel_name", required=False, limit=128),
         user_name=_text(f, "user_name", required=False, limit=128),
-        question=_question(_text(f, "text", required=False, limit=MAX_QUESTION_CHARS)),
+        question=_question(_text(f, "text", required=False, limit=MAX_QUESTION_CHARS, too_long_status=413)),
         trigger=command, response_url=_url(f, "response_url"), from_bot=_flag(f, "from_webhook") or _flag(f, "from_bot"),
     )
 
@@ -156,12 +157,12 @@ def _generic(f: Mapping[str, Any]) -> AgentRequest:
         channel_id=_id(f, "channel_id"), user_id=_id(f, "user_id"),
         team_id=_id(f, "space_id", required=False), channel_name=_text(f, "channel_name", required=False, limit=128),
         user_name=_text(f, "user_name", required=False, limit=128), post_id=_id(f, "message_id", required=False),
-        question=_question(_text(f, "question", required=False, limit=MAX_QUESTION_CHARS)),
+        question=_question(_text(f, "question", required=False, limit=MAX_QUESTION_CHARS, too_long_status=413)),
         response_url=_url(f, "response_url"), from_bot=_flag(f, "from_bot"),
     )
 
 
-def _text(f: Mapping[str, Any], name: str, required: bool = True, limit: int = 256) -> str:
+def _text(f: Mapping[str, Any], name: str, required: bool = True, limit: int = 256, too_long_status: int = 400) -> str:
     value = f.get(name)
     if value is None or value == "":
         if required and value is None:
@@ -170,13 +171,13 @@ def _text(f: Mapping[str, Any], name: str, required: bool = True, limit: int = 2
     if not isinstance(value, str):
         raise PayloadError(f"champ {name} : texte attendu")
     if len(value) > limit:
-        raise PayloadError(f"champ {name} trop long (max. {limit} caractères)")
+        raise PayloadError(f"champ {name} trop long (max. {limit} caractères)", too_long_status)
     return value
 
 
 def _question(text: str) -> str:
     if len(text) > MAX_QUESTION_CHARS:
-        raise PayloadError(f"question trop longue (max. {MAX_QUESTION_CHARS} caractères)")
+        raise PayloadError(f"question trop longue (max. {MAX_QUESTION_CHARS} caractères)", 413)
     return text.strip()
 
 

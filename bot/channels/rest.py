@@ -1,12 +1,13 @@
 """Rasa's REST channel, hardened: `POST /webhooks/rest/webhook`, same name and body as `rest:`.
 
 In credentials.yml in place of `rest:`. What changes for a client:
-- a malformed request gets a 4xx and `{"error": "<raison en français>"}`: body over 64 Kio (413),
+- a malformed request gets a 4xx and `{"error": "<raison en français>"}`: body over 4 Kio (413),
   not UTF-8, not JSON or nested too deep, not an object, `sender` missing/not text/control
   characters, `message` missing/not text/empty once control characters are dropped (400), over
   2,000 characters (413), `metadata` not an object (400);
-- more than `rate_burst` messages from one sender in a row (then `rate_per_second`), or more than
-  `max_in_flight` of its messages still being processed: 429 with `Retry-After`;
+- more messages than the per-address or per-sender rate limits allow (RATE_LIMIT_* variables,
+  shared through Redis with REDIS_URL: bot/reliability/ratelimit.py), or more than `max_in_flight`
+  of one sender's messages still being processed: 429 with `Retry-After` and a French reason;
 - more than 500 messages already waiting for one of the 8 processing slots shared by all channels
   (bot/reliability/admission.py): 503 with `Retry-After`;
 - the conversation could not be read or saved (tracker store down, locked) or processing failed:
@@ -26,11 +27,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.reliability import actions
-from bot.reliability.admission import ADMISSION, Overloaded
+from bot.reliability.admission import Overloaded
 from bot.reliability.inputs import MAX_BODY_BYTES, RejectedInput, validate_rest_body
-from bot.reliability.limits import SenderGate
+from bot.reliability.intake import Intake, admitted, request_client_ip, temporary_error_text
+from bot.reliability.limits import DEFAULT_MAX_IN_FLIGHT
 from bot.reliability.store import watching
-from bot.reliability.texts import catalogue_contact, temporary_error
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = "5"
@@ -45,10 +46,14 @@ class HardenedRestInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "HardenedRestInput":
         credentials = credentials or {}
         actions.install()  # apology instead of silence when the action server fails (bot/reliability/actions.py)
-        return cls(SenderGate.from_options(credentials), int(credentials.get("max_body_bytes", MAX_BODY_BYTES)))
+        if "rate_burst" in credentials or "rate_per_second" in credentials:
+            logger.warning("Canal REST : rate_burst et rate_per_second sont ignorés ; limites de débit par "
+                           "RATE_LIMIT_SENDER_PER_MINUTE et RATE_LIMIT_SENDER_BURST (docs/securite.md).")
+        intake = Intake(max_in_flight=int(credentials.get("max_in_flight", DEFAULT_MAX_IN_FLIGHT)))
+        return cls(intake, int(credentials.get("max_body_bytes", MAX_BODY_BYTES)))
 
-    def __init__(self, gate: Optional[SenderGate] = None, max_body_bytes: int = MAX_BODY_BYTES) -> None:
-        self.gate = gate or SenderGate()
+    def __init__(self, intake: Optional[Intake] = None, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+        self.intake = intake or Intake()
         self.max_body_bytes = max_body_bytes
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -60,33 +65,33 @@ class HardenedRestInput(InputChannel):
 
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            return await self.receive(request.body or b"", on_new_message)
+            return await self.receive(request.body or b"", on_new_message, request_client_ip(request.ip, request.headers))
 
         return hook
 
-    async def receive(self, body: bytes, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+    async def receive(self, body: bytes, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                      client_ip: Optional[str] = None) -> HTTPResponse:
         try:
             inbound = validate_rest_body(body, self.max_body_bytes)
         except RejectedInput as exc:
             return response.json({"error": exc.reason}, status=exc.status)
-        refusal = self.gate.enter(inbound.sender)
+        refusal = await self.intake.admit(inbound.sender, client_ip)
         if refusal:
-            return response.json({"error": refusal}, status=429, headers={"Retry-After": RETRY_AFTER_SECONDS})
+            return response.json({"error": refusal.reason}, status=429, headers={"Retry-After": str(refusal.retry_after)})
         collector = CollectingOutputChannel()
         message = UserMessage(inbound.text, collector, inbound.sender, input_channel=self.name(),
                               metadata=inbound.metadata or None)
         with watching() as watch:
             try:
-                async with ADMISSION.slot():
-                    await on_new_message(message)
+                await admitted(on_new_message, message)
             except Overloaded as exc:
                 return response.json({"error": str(exc)}, status=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
             except Exception as exc:  # noqa: BLE001 - turned into a 503, logged without the user's text
                 watch.fail(type(exc).__name__)
                 logger.error("Canal REST : échec du traitement (%s: %s).", type(exc).__name__, " ".join(str(exc).split())[:200])
             finally:
-                self.gate.leave(inbound.sender)
+                self.intake.leave(inbound.sender)
         if watch.failed:
-            return response.json([{"recipient_id": inbound.sender, "text": temporary_error(catalogue_contact())}],
+            return response.json([{"recipient_id": inbound.sender, "text": temporary_error_text()}],
                                  status=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
         return response.json(collector.messages)

@@ -10,7 +10,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_BODY_BYTES = 64 * 1024
+# Every inbound door refuses a larger body with a 413 (REST, agents, socket.io, the page: docs/securite.md).
+MAX_BODY_BYTES = 4 * 1024
 # Far above any real question (the citizens' page allows 500); keeps NLU cost and trackers bounded.
 MAX_MESSAGE_CHARS = 2000
 MAX_SENDER_CHARS = 128

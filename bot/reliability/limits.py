@@ -68,14 +68,14 @@ class SenderGate:
                  max_in_flight: int = DEFAULT_MAX_IN_FLIGHT, clock: Callable[[], float] = time.monotonic) -> None:
         if max_in_flight < 1:
             raise ValueError("max_in_flight >= 1 attendu")
-        self.rate = SenderRateLimiter(burst, per_second, clock=clock)
+        self.rate: Optional[SenderRateLimiter] = SenderRateLimiter(burst, per_second, clock=clock)
         self.max_in_flight = max_in_flight
         self._in_flight: dict[str, int] = {}
 
     def enter(self, sender: str) -> Optional[str]:
         if self._in_flight.get(sender, 0) >= self.max_in_flight:
             return BUSY
-        if not self.rate.allow(sender):
+        if self.rate is not None and not self.rate.allow(sender):
             return TOO_MANY
         self._in_flight[sender] = self._in_flight.get(sender, 0) + 1
         return None
@@ -89,6 +89,13 @@ class SenderGate:
 
     def in_flight(self, sender: str) -> int:
         return self._in_flight.get(sender, 0)
+
+    @classmethod
+    def in_flight_only(cls, max_in_flight: int = DEFAULT_MAX_IN_FLIGHT) -> "SenderGate":
+        """The in-flight bound alone: the channels' rate limits are bot/reliability/ratelimit.py (env, Redis)."""
+        gate = cls(max_in_flight=max_in_flight)
+        gate.rate = None
+        return gate
 
     @classmethod
     def from_options(cls, options: Any) -> "SenderGate":

@@ -13,23 +13,35 @@ GuardedSQLTrackerStore (endpoints.yml `type: bot.reliability.store.GuardedSQLTra
   so that the channel answers 503 with a temporary-error text instead of a context-free answer;
 - SQLite: waits at most `busy_timeout` seconds for a lock (the calls block Rasa's event loop);
   servers (PostgreSQL...): checks pooled connections before use, so a restarted database is
-  picked up without restarting Rasa.
+  picked up without restarting Rasa;
+- masks email addresses and phone numbers in every event before writing it (bot/privacy/pii.py):
+  the NLU and the actions worked on the original text already, only the stored copy is masked;
+- deletes what is older than TRACKER_RETENTION_DAYS (bot/privacy/retention.py) at start-up, then at
+  most once an hour after a write.
 """
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import json
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any, Dict, Iterator, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from bot.privacy import retention
+from bot.privacy.pii import mask_event
+from bot.reliability import sqlite_tuning
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_BUSY_TIMEOUT = 2.0
+PURGE_INTERVAL = 3600.0  # seconds between two purges of a running store
 
 
 class StoreUnavailable(RuntimeError):
@@ -69,7 +81,10 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, domain: Any = None, dialect: Text = "sqlite", host: Optional[Text] = None,
                  port: Optional[int] = None, db: Text = "rasa.db", username: Text = None, password: Text = None,
                  event_broker: Any = None, login_db: Optional[Text] = None, query: Optional[Dict] = None,
-                 busy_timeout: float = DEFAULT_BUSY_TIMEOUT, **kwargs: Any) -> None:
+                 busy_timeout: float = DEFAULT_BUSY_TIMEOUT, purge_interval: float = PURGE_INTERVAL,
+                 purge_on_start: bool = True, **kwargs: Any) -> None:
+        # endpoints.yml expands unused connection variables (TRACKER_HOST...) to "": that means "not set".
+        host, port, username, password = (value if value != "" else None for value in (host, port, username, password))
         query = dict(query or {})
         if dialect == "sqlite":
             query.setdefault("timeout", str(float(busy_timeout)))
@@ -79,7 +94,21 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
             self.engine.dispose()
             self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        elif sqlite_tuning.wal_enabled():  # `make run`: no disk wait in Rasa's event loop per turn
+            self.engine = sqlite_tuning.wal_engine(self.engine)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self._unread: set[str] = set()
+        self.retention_days = retention.retention_days()
+        self.purge_interval = float(purge_interval)
+        self._next_purge = 0.0
+        try:
+            retention.ensure_timestamp_index(self.engine)
+        except Exception as exc:  # several instances starting together: one of them creates it
+            logger.warning("Index des dates d'événements non créé : %s", " ".join(str(exc).split())[:200])
+        if purge_on_start:
+            self._purge_if_due()
+        else:
+            self._next_purge = time.monotonic() + self.purge_interval
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         try:
@@ -103,10 +132,44 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
             report("conversation non relue")
             raise StoreUnavailable(f"conversation {tracker.sender_id!r} non relue après une panne : écriture refusée")
         try:
-            await super().save(tracker)
+            await self._save_masked(tracker)
         except Exception as exc:
             self._failed("écriture", tracker.sender_id, exc)
             raise
+        self._purge_if_due()
+
+    async def _save_masked(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's SQLTrackerStore.save, with every event masked before it is written."""
+        await self.stream_events(tracker)  # no event broker is configured; one would receive unmasked events
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = mask_event(event.as_dict())
+                session.add(self.SQLEvent(
+                    sender_id=tracker.sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
+                    intent_name=((data.get("parse_data") or {}).get("intent") or {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"), data=json.dumps(data)))
+            session.commit()
+
+    def purge(self, now: Optional[float] = None) -> retention.PurgeCounts:
+        """Delete what is older than the retention period (nothing when it is 0)."""
+        before = retention.cutoff(self.retention_days, now)
+        if before is None:
+            return retention.PurgeCounts()
+        with self.engine.begin() as connection:
+            return retention.purge(connection, before)
+
+    def _purge_if_due(self) -> None:
+        """At start-up, then at most once per purge_interval; a failure is logged, never raised (the write succeeded)."""
+        if self.retention_days <= 0 or time.monotonic() < self._next_purge:
+            return
+        self._next_purge = time.monotonic() + self.purge_interval
+        try:
+            counts = self.purge()
+        except Exception as exc:
+            logger.error("Purge des conversations anciennes impossible : %s", " ".join(str(exc).split())[:200])
+            return
+        if counts.events:
+            logger.info(counts.describe(self.retention_days))
 
     def _failed(self, what: str, sender_id: str, exc: BaseException) -> None:
         report(f"{what} : {type(exc).__name__}")

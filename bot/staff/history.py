@@ -3,6 +3,7 @@
 models/history/state.json  {"current": "<id>", "previous": "<id>" | null}
 models/history/<id>.tar.gz the model archive
 models/history/<id>.json   its manifest (intents, stories, names, test figures) for "what changed"
+models/history/<id>.tar.gz.sig  its signature (bot/privacy/signing.py), copied along with the archive
 
 models/mois-innovation.tar.gz is always a copy of the current model: `make run` serves it.
 """
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+from bot.privacy.signing import copy_signature, signature_path
 from bot.staff.project import Project, StaffError
 
 KEEP = 5  # archives kept; current and previous are never removed
@@ -76,6 +78,7 @@ class ModelHistory:
         model_id = new_model_id(stamp) + "-initial"
         self.dir.mkdir(parents=True, exist_ok=True)
         shutil.copy2(self.project.live_model, self.archive(model_id))
+        copy_signature(self.project.live_model, self.archive(model_id))
         self.manifest_path(model_id).write_text(json.dumps({"id": model_id, "adopted": True}, indent=2), encoding="utf-8")
         self._write_state(State(model_id, None))
         return model_id
@@ -83,6 +86,7 @@ class ModelHistory:
     def add(self, candidate: Path, manifest: dict[str, Any], model_id: str) -> Path:
         self.dir.mkdir(parents=True, exist_ok=True)
         shutil.copy2(candidate, self.archive(model_id))
+        copy_signature(candidate, self.archive(model_id))
         self.manifest_path(model_id).write_text(json.dumps({**manifest, "id": model_id}, indent=2, ensure_ascii=False),
                                                 encoding="utf-8")
         return self.archive(model_id)
@@ -101,6 +105,7 @@ class ModelHistory:
             model_id = old.name[: -len(".tar.gz")]
             if model_id not in keep:
                 old.unlink()
+                signature_path(old).unlink(missing_ok=True)
                 self.manifest_path(model_id).unlink(missing_ok=True)
 
     def require(self, model_id: Optional[str], what: str) -> Path:
@@ -115,3 +120,7 @@ def _atomic_copy(source: Path, target: Path) -> None:
     shutil.copy2(source, tmp)
     os.replace(tmp, target)
     os.utime(target)  # newest model: `make run` and the Makefile's freshness check pick it
+    if signature_path(source).exists():
+        copy_signature(source, target)
+    else:  # an unsigned archive must not inherit the previous model's signature
+        signature_path(target).unlink(missing_ok=True)

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Optional
 import yaml
 
 from bot.staff.changes import domain_intents
-from bot.staff.pii import mask, pii_spans
+from bot.privacy.pii import mask, personal_spans
 from bot.staff.project import Project, StaffError
 
 LOW_CONFIDENCE = 0.7
@@ -111,7 +111,7 @@ def read_tracker_store(db: Path) -> list[UserMessage]:
 
 def annotate(text: str, entities: Iterable[dict[str, Any]]) -> str:
     """Rasa's inline annotation of the entities found by the model; personal data masked outside them."""
-    personal = [m.span() for m in pii_spans(text)]
+    personal = personal_spans(text)  # the store masks before writing: entities on a placeholder are dropped too
     spans = sorted((e for e in entities if isinstance(e.get("start"), int) and isinstance(e.get("end"), int)
                     and e.get("extractor") != "RegexEntityExtractor"
                     and not any(e["start"] < end and start < e["end"] for start, end in personal)),

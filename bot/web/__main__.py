@@ -2,26 +2,22 @@
 from __future__ import annotations
 
 import logging
-import sys
 
 from aiohttp import web
 
-from bot.catalogue import CatalogueError
+from bot.startup_errors import explained
 from bot.web.app import SetupError, create_app
 from bot.web.config import load_web_settings
 
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s : %(message)s")
-    try:
-        settings = load_web_settings()
-        app = create_app(settings)
-    except CatalogueError as exc:
-        print(f"Catalogue invalide — {exc}", file=sys.stderr)
-        return 2
-    except (SetupError, ValueError) as exc:
-        print(f"Impossible de démarrer la page — {exc}", file=sys.stderr)
-        return 2
+    return explained(serve, "Impossible de démarrer la page", (SetupError, ValueError))
+
+
+def serve() -> int:
+    settings = load_web_settings()
+    app = create_app(settings)
     print(f"Page citoyenne : http://{'localhost' if settings.host in ('127.0.0.1', '0.0.0.0', '::') else settings.host}:{settings.port}/ "
           f"(Rasa : {settings.rasa_url})", flush=True)
     # No access log: the history URL carries the conversation id, which is the only key to it.

@@ -30,13 +30,15 @@ from bot.web.config import WebSettings, load_web_settings
 from bot.web.messages import InvalidRequest, bot_messages, history, validate_chat, validate_sender
 from bot.catalogue.live import LiveCatalogue
 from bot.web.programme import ProgrammeView, programme_source
+from bot.security.client_ip import client_ip, trusted_proxies
+# The limit of every inbound door (docs/securite.md): a larger body gets a 413.
+from bot.reliability.inputs import MAX_BODY_BYTES
 
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
-MAX_BODY_BYTES = 16 * 1024
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'none'",
@@ -64,6 +66,15 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 UNAVAILABLE = "Assistant momentanément indisponible. Réessayez dans quelques instants."
+TRUSTED = web.AppKey("trusted_proxies", tuple)
+
+
+class RasaRefused(Exception):
+    """Rasa refused the message for a reason the user should read (413, 429)."""
+
+    def __init__(self, status: int, reason: str, retry_after: Optional[str]) -> None:
+        super().__init__(reason)
+        self.status, self.reason, self.retry_after = status, reason, retry_after
 
 SETTINGS = web.AppKey("settings", WebSettings)
 PROGRAMME = web.AppKey("programme", LiveCatalogue[ProgrammeView])
@@ -146,6 +157,10 @@ async def _rasa_json(request: web.Request, method: str, path: str, **kwargs: Any
     settings = request.app[SETTINGS]
     try:
         async with request.app[HTTP].request(method, settings.rasa_url + path, **kwargs) as response:
+            if response.status in (413, 429):
+                body = await response.json(content_type=None)
+                reason = body.get("error") if isinstance(body, dict) else None
+                raise RasaRefused(response.status, str(reason or "Message refusé."), response.headers.get("Retry-After"))
             if response.status != 200:
                 logger.warning("Rasa a répondu %s à %s %s", response.status, method, path.split("?")[0])
                 raise web.HTTPServiceUnavailable()
@@ -164,11 +179,20 @@ async def chat(request: web.Request) -> web.Response:
     except (UnicodeDecodeError, json.JSONDecodeError):
         return error(400, "json_invalide", "Le corps de la requête n'est pas du JSON valide.")
     message = validate_chat(body, request.app[SETTINGS].max_message_chars)
+    # Rasa's per-address limit must see the visitor, not this server: it trusts this header from loopback
+    # (TRUSTED_PROXIES). Sent alone, so that a visitor's own X-Forwarded-For cannot reach Rasa.
+    visitor = client_ip(request.remote, request.headers.get("X-Forwarded-For"), request.app[TRUSTED])
     try:
         reply = await _rasa_json(request, "POST", "/webhooks/rest/webhook",
-                                 json={"sender": message.sender, "message": message.message})
+                                 json={"sender": message.sender, "message": message.message},
+                                 headers={"X-Forwarded-For": visitor})
     except web.HTTPServiceUnavailable:
         return error(503, "indisponible", UNAVAILABLE)
+    except RasaRefused as refused:
+        response = error(refused.status, "trop_de_messages" if refused.status == 429 else "requete_trop_grande", refused.reason)
+        if refused.retry_after:
+            response.headers["Retry-After"] = refused.retry_after
+        return response
     return json_response({"messages": bot_messages(reply)})
 
 
@@ -216,6 +240,7 @@ def create_app(settings: Optional[WebSettings] = None) -> web.Application:
 
     app = web.Application(middlewares=[api_guard], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
+    app[TRUSTED] = trusted_proxies()
     app[PROGRAMME] = programme
     app[TEMPLATE] = _template()
 

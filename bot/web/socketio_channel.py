@@ -17,12 +17,14 @@ Requests without an Origin header (non-browser clients) are still served, as eng
 The `session_request` and user-message handlers are Rasa's, fixed and hardened (bot/reliability).
 Rasa forgets to await `enter_room` (a coroutine in python-socketio 5), so with session persistence
 no reply ever reached the client. A payload of the wrong shape, an empty or oversized message, or
-a burst from one sender gets a `bot_uttered` saying why (never an exception in the server); a
+a payload over 4 Kio, or more messages than the per-address or per-sender rate limits allow
+(bot/reliability/ratelimit.py) gets a `bot_uttered` saying why (never an exception in the server); a
 tracker-store or processing failure gets a French temporary-error message with the contact
 instead of silence; the replies of a turn are sent once it is stored.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import uuid
@@ -33,11 +35,10 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from bot.reliability import actions
-from bot.reliability.admission import ADMISSION, Overloaded
-from bot.reliability.inputs import RejectedInput, validate_metadata, validate_sender, validate_text
-from bot.reliability.limits import SenderGate
+from bot.reliability.admission import Overloaded
+from bot.reliability.inputs import MAX_BODY_BYTES, RejectedInput, validate_metadata, validate_sender, validate_text
+from bot.reliability.intake import Intake, admitted, request_client_ip, temporary_error_text
 from bot.reliability.store import watching
-from bot.reliability.texts import catalogue_contact, temporary_error
 from bot.web.config import load_web_settings, parse_origins
 
 logger = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ class OriginCheckedSocketIOInput(SocketIOInput):
 
     def _harden_handlers(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         """Replace Rasa's `session_request` and user-message handlers (registering again replaces)."""
-        sio, gate = self.sio, SenderGate()
+        sio, intake = self.sio, Intake()
         assert sio is not None
 
         async def refuse(sid: str, reason: str) -> None:
@@ -114,6 +115,9 @@ class OriginCheckedSocketIOInput(SocketIOInput):
             if not isinstance(data, dict):
                 await refuse(sid, "objet attendu : {message, session_id}")
                 return
+            if _encoded_size(data) > MAX_BODY_BYTES:
+                await refuse(sid, f"message trop volumineux (max. {MAX_BODY_BYTES // 1024} Kio)")
+                return
             try:
                 sender = validate_sender(data.get("session_id")) if self.session_persistence else sid
                 text = validate_text(data.get("message"))
@@ -121,16 +125,15 @@ class OriginCheckedSocketIOInput(SocketIOInput):
             except RejectedInput as exc:
                 await refuse(sid, exc.reason.replace("sender", "session_id"))
                 return
-            refusal = gate.enter(sender)
+            refusal = await intake.admit(sender, _client_ip(sio, sid, self.namespace))
             if refusal:
-                await sio.emit(self.bot_message_evt, {"text": refusal}, room=sid)
+                await sio.emit(self.bot_message_evt, {"text": refusal.reason}, room=sid)
                 return
             output = _HeldBackOutput(sio, self.bot_message_evt)
             with watching() as watch:
                 try:
-                    async with ADMISSION.slot():
-                        await on_new_message(UserMessage(text, output, sender, input_channel=self.name(),
-                                                         metadata=metadata or None))
+                    await admitted(on_new_message, UserMessage(text, output, sender, input_channel=self.name(),
+                                                               metadata=metadata or None))
                 except Overloaded as exc:
                     await sio.emit(self.bot_message_evt, {"text": str(exc)}, room=sid)
                     return
@@ -138,11 +141,27 @@ class OriginCheckedSocketIOInput(SocketIOInput):
                     watch.fail(type(exc).__name__)
                     logger.error("Canal socket.io : échec du traitement (%s).", type(exc).__name__)
                 finally:
-                    gate.leave(sender)
+                    intake.leave(sender)
             if watch.failed:  # the replies of a turn that was not stored are not shown
-                await sio.emit(self.bot_message_evt, {"text": temporary_error(catalogue_contact())}, room=sid)
+                await sio.emit(self.bot_message_evt, {"text": temporary_error_text()}, room=sid)
             else:
                 await output.release()
 
         sio.on("session_request", session_request, namespace=self.namespace)
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
+
+
+def _encoded_size(data: Any) -> int:
+    try:
+        return len(json.dumps(data, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    except (TypeError, ValueError, RecursionError):
+        return 0  # not JSON-encodable: the field checks refuse it with their own reason
+
+
+def _client_ip(sio: Any, sid: str, namespace: Optional[str]) -> Optional[str]:
+    """The address of the HTTP request that opened this socket (X-Forwarded-For from trusted proxies only)."""
+    try:
+        request = (sio.get_environ(sid, namespace=namespace) or {}).get("sanic.request")
+    except (KeyError, ValueError):
+        return None
+    return request_client_ip(request.ip, request.headers) if request is not None else None

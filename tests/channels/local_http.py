@@ -56,7 +56,9 @@ class SlowActionProxy(BackgroundApp):
         body = await request.read()
         await asyncio.sleep(self.delay)
         async with aiohttp.ClientSession() as session:
-            async with session.post(self.target, data=body, headers={"Content-Type": "application/json"}) as reply:
+            # The action server's token travels with the call (bot/security/action_server.py).
+            headers = {"Content-Type": "application/json", **{k: v for k, v in request.headers.items() if k.lower() == "authorization"}}
+            async with session.post(self.target, data=body, headers=headers, params=request.query) as reply:
                 return web.Response(body=await reply.read(), status=reply.status, content_type="application/json")
 
 

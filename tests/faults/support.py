@@ -237,6 +237,7 @@ def pg_endpoints(folder: Path, port: int) -> Path:
     endpoints = folder / "endpoints.yml"
     endpoints.write_text(
         "action_endpoint:\n  url: ${ACTION_SERVER_URL}\n  timeout: 4\n"
+        "  headers:\n    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n"
         "tracker_store:\n  type: bot.reliability.store.GuardedSQLTrackerStore\n  dialect: postgresql\n"
         f"  url: 127.0.0.1\n  port: {port}\n  db: postgres\n  username: postgres\n", encoding="utf-8")
     return endpoints

@@ -39,6 +39,9 @@ def test_endpoints_yml_sets_an_action_timeout_below_five_seconds(monkeypatch):
 
     monkeypatch.setenv("ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook")
     monkeypatch.setenv("TRACKER_DB", "var/tracker.db")
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "jeton-de-test")
+    for name in ("TRACKER_DIALECT", "TRACKER_HOST", "TRACKER_PORT", "TRACKER_USER", "TRACKER_PASSWORD"):
+        monkeypatch.setenv(name, "sqlite" if name == "TRACKER_DIALECT" else "")
     endpoints = AvailableEndpoints.read_endpoints(str(PROJECT_ROOT / "endpoints.yml"))
     assert 0 < actions.action_timeout(endpoints.action) <= 4.5
     assert endpoints.tracker_store.type == "bot.reliability.store.GuardedSQLTrackerStore"

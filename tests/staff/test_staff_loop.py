@@ -11,7 +11,6 @@ names (new names change the lookup tables, hence the NLU, which would retrain fo
 """
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import time
@@ -23,20 +22,9 @@ import pytest
 import requests
 import yaml
 
-from bot.staff.sandbox import copy_project, main_cache
+from bot.staff.sandbox import EXAMPLE_EVENT, project_with_cache
 from tests.support.servers import API_TOKEN, Server, ask, quiet_env, start_action_server, start_rasa_server, texts
 
-NEW_EVENT = """\
-  - id: hackathon-donnees
-    title: "Hackathon des données publiques"
-    date: 2020-11-27
-    organisers: [sgar]
-    kind: atelier
-    topics: [numerique]
-    aliases: [hackathon des données, hackathon des données publiques, hackathon]
-    description: >-
-      Une journée pour construire des services à partir des données publiques de la région.
-"""
 QUESTION = "Quand a lieu le hackathon des données ?"
 BOT_CHALLENGE_RULE = "steps: [{intent: bot_challenge}, {action: utter_bot_challenge}]"
 HELP_START = "Je peux vous renseigner"
@@ -45,11 +33,8 @@ HELP_START = "Je peux vous renseigner"
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("staff")
-    root = copy_project(base / "projet")
-    (root / "var").mkdir()  # the copy's tracker store (var/tracker.db), filled by the conversations below
-    # The main project's Rasa training cache, copied: NLU is reused as in the main project, and neither
-    # a training running there nor this one can disturb the other's cache.
-    shutil.copytree(main_cache(), base / "rasa-cache")
+    root, _ = project_with_cache(base)  # the copy and its own copy of the main Rasa cache (NLU reused)
+    (root / "var").mkdir(exist_ok=True)  # the copy's tracker store (var/tracker.db), filled by the conversations below
     return root
 
 
@@ -142,7 +127,7 @@ def test_a_catalogue_edit_is_answered_within_5_seconds_without_restart(sandbox, 
     _, rasa = servers
     assert "27 novembre" not in texts(ask(rasa, "staff-cat-0", QUESTION))
     catalogue = sandbox / "data" / "catalogue.yml"
-    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("events:\n", "events:\n" + NEW_EVENT, 1), encoding="utf-8")
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("events:\n", "events:\n" + EXAMPLE_EVENT, 1), encoding="utf-8")
     edited = time.monotonic()
     answer = ""
     while time.monotonic() - edited < 5:

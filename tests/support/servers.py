@@ -12,12 +12,17 @@ from typing import Optional
 
 import requests
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, load_settings, tracker_environment
 
 # The press kit's events took place in November 2020: relative dates ("demain") are pinned to
 # the day before the first event so tests mean the same thing every day.
 REFERENCE_DATE = "2020-11-18"
 API_TOKEN = "test-api-token-0123456789"
+# The action server refuses calls without it (bot/security/action_server.py); Rasa sends it (endpoints.yml).
+ACTION_TOKEN = "test-action-token-0123456789"
+# One test machine plays thousands of users from 127.0.0.1: the per-IP limit is off unless a test sets it
+# (tests/security). The per-sender limit keeps its defaults.
+TEST_SERVER_DEFAULTS = {"ACTION_SERVER_TOKEN": ACTION_TOKEN, "RATE_LIMIT_IP_PER_MINUTE": "0"}
 
 
 def free_port() -> int:
@@ -78,15 +83,19 @@ def start(name: str, command: list[str], url: str, health_path: str, log_dir: Pa
 
 def start_action_server(log_dir: Path, port: Optional[int] = None, **extra_env: str) -> Server:
     port = port or free_port()
-    env = quiet_env(SANIC_HOST="127.0.0.1", **extra_env)
-    command = [sys.executable, "-m", "bot.quiet", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    env = quiet_env(**{**TEST_SERVER_DEFAULTS, "ACTION_HOST": "127.0.0.1", **extra_env})
+    from bot.serve import action_server_command
+
+    command = action_server_command(load_settings({**env, "ACTION_PORT": str(port)}))
     return start("action-server", command, f"http://127.0.0.1:{port}", "/health", log_dir, env)
 
 
 def start_rasa_server(model: Path, action_url: str, log_dir: Path, tracker_db: Path, port: Optional[int] = None,
                       extra_args: Optional[list[str]] = None, **extra_env: str) -> Server:
     port = port or free_port()
-    env = quiet_env(ACTION_SERVER_URL=f"{action_url}/webhook", TRACKER_DB=str(tracker_db), **extra_env)
+    env = quiet_env(**{**TEST_SERVER_DEFAULTS, "ACTION_SERVER_URL": f"{action_url}/webhook", "TRACKER_DB": str(tracker_db),
+                       **extra_env})
+    env = tracker_environment(load_settings(env), env)  # endpoints.yml expands every TRACKER_* variable
     command = [
         sys.executable, "-m", "bot.quiet", "rasa", "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port),
         "--enable-api", "--auth-token", API_TOKEN, "--credentials", str(PROJECT_ROOT / "credentials.yml"),

@@ -1,0 +1,1 @@
+"""Personal data protection (RGPD): masking before storage, retention of conversations, signed models."""

@@ -1,0 +1,58 @@
+"""`python -m bot purge` and `python -m bot sign-model <modèle>`."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from bot.privacy.retention import retention_days
+from bot.privacy.signing import ModelSignatureError, sign
+from bot.settings import PROJECT_ROOT, load_settings, server_environment
+
+
+def _purge(args: argparse.Namespace) -> int:
+    """Delete conversations beyond TRACKER_RETENTION_DAYS in the store endpoints.yml names (SQLite or PostgreSQL)."""
+    days = retention_days()
+    settings = load_settings()
+    os.environ.update(server_environment(settings))  # endpoints.yml's ${TRACKER_...}, as `make run` sets them
+    if settings.tracker_dialect == "sqlite" and not Path(settings.tracker_db).exists():
+        print(f"Aucune base des conversations ({settings.tracker_db}) : rien à supprimer.")
+        return 0
+    from bot.quiet import silence
+
+    silence()  # no deprecation noise from Rasa's SQLAlchemy use when run outside `make`
+    from rasa.utils.endpoints import read_endpoint_config  # Rasa is imported only by the commands that need it
+
+    from bot.reliability.store import GuardedSQLTrackerStore
+
+    config = read_endpoint_config(str(args.endpoints), "tracker_store")
+    if config is None:
+        print(f"Pas de base des conversations (tracker_store) dans {args.endpoints} : rien à supprimer.", file=sys.stderr)
+        return 2
+    store = GuardedSQLTrackerStore(host=config.url, purge_on_start=False, **config.kwargs)
+    try:
+        counts = store.purge()
+    finally:
+        store.engine.dispose()
+    print(counts.describe(days))
+    return 0
+
+
+def _sign_model(args: argparse.Namespace) -> int:
+    try:
+        for model in args.models:
+            print(f"Modèle signé : {sign(Path(model))}")
+    except ModelSignatureError as exc:
+        print(f"Signature impossible — {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def add_subcommands(sub: argparse._SubParsersAction) -> None:
+    purge = sub.add_parser("purge", help="supprimer les conversations plus anciennes que TRACKER_RETENTION_DAYS (défaut 90)")
+    purge.add_argument("--endpoints", type=Path, default=PROJECT_ROOT / "endpoints.yml", help="fichier endpoints.yml de Rasa")
+    purge.set_defaults(func=_purge)
+    signer = sub.add_parser("sign-model", help="signer un modèle auquel vous faites confiance (seuls les modèles signés sont chargés)")
+    signer.add_argument("models", nargs="+", metavar="modèle")
+    signer.set_defaults(func=_sign_model)
