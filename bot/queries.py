@@ -7,6 +7,7 @@ from typing import Optional, Sequence
 
 from bot.catalogue.model import Catalogue, Event
 from bot.dates import DateSpan, bare_weekday, parse_french_date
+from bot.privacy.pii import mask
 from bot.linking import Linker, Mentions
 
 
@@ -40,7 +41,8 @@ def read_criteria(
     unresolved = tuple(v for k, v in named if linker.link_value(v, k) is None)
     suggested = tuple(dict.fromkeys(i for v in unresolved for i in linker.suggest_events(v)))
     date_values = [v for k, v in entities if k == "date"]
-    for source in [*date_values, text]:
+    # A phone number ("06 12 34 56 78") or an address is not a date: read dates with them masked.
+    for source in [mask(value) for value in (*date_values, text)]:
         span = parse_french_date(source, reference, month.year, month.month)
         if span:
             return Criteria(mentions, span=span, unresolved=unresolved, suggested=suggested)

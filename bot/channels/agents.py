@@ -99,7 +99,7 @@ class AgentsInput(InputChannel):
             task = asyncio.ensure_future(admitted(on_new_message, message))
         task.add_done_callback(lambda _: self.intake.leave(agent_request.sender_id))
         self._keep(task)
-        can_defer = agent_request.response_url is not None
+        can_defer = agent_request.response_url is not None and self.options.allows_response_url(agent_request.response_url)
         await asyncio.wait({task}, timeout=self.options.reply_timeout if can_defer else self.options.webhook_timeout)
         if task.done():
             body = self._answer(agent_request, task, collector, watch)

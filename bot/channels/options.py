@@ -1,8 +1,10 @@
 """Options of the agents' channel, read from its entry in credentials.yml (no secret there)."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
+from urllib.parse import urlsplit
 
 from bot.channels.markdown import MAX_POST_CHARS
 
@@ -22,11 +24,20 @@ class ChannelOptions:
     bot_user_ids: frozenset[str] = frozenset()
     # 16,383 on current Mattermost; servers with the old schema allow only 4,000.
     max_post_chars: int = MAX_POST_CHARS
+    # Hosts a deferred answer may be posted to (response_url): the Mattermost/Osmose servers. Empty: any
+    # host, as Mattermost itself allows; set it so that a caller holding a token cannot make the bot
+    # post elsewhere (AGENTS_RESPONSE_URL_HOSTS or credentials.yml response_url_hosts).
+    response_url_hosts: frozenset[str] = frozenset()
+
+    def allows_response_url(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return bool(host) and (not self.response_url_hosts or host in self.response_url_hosts)
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Mapping[str, Any]]) -> "ChannelOptions":
         c = dict(credentials or {})
-        unknown = set(c) - {"slash_response_type", "reply_timeout", "webhook_timeout", "bot_user_ids", "max_post_chars"}
+        unknown = set(c) - {"slash_response_type", "reply_timeout", "webhook_timeout", "bot_user_ids", "max_post_chars",
+                            "response_url_hosts"}
         if unknown:
             raise ValueError(f"credentials.yml, canal agents : option(s) inconnue(s) {sorted(unknown)}")
         response_type = str(c.get("slash_response_type") or cls.slash_response_type)
@@ -35,10 +46,16 @@ class ChannelOptions:
         reply_timeout = _number(c, "reply_timeout", cls.reply_timeout, 0.05, 2.9)
         webhook_timeout = _number(c, "webhook_timeout", cls.webhook_timeout, reply_timeout, 29)
         ids = c.get("bot_user_ids") or []
-        if isinstance(ids, str):
-            ids = ids.split(",")
         max_chars = int(_number(c, "max_post_chars", cls.max_post_chars, 200, MAX_POST_CHARS))
-        return cls(response_type, reply_timeout, webhook_timeout, frozenset(str(i).strip() for i in ids if str(i).strip()), max_chars)
+        hosts = os.environ.get("AGENTS_RESPONSE_URL_HOSTS") or c.get("response_url_hosts") or []
+        return cls(response_type, reply_timeout, webhook_timeout, _names(ids), max_chars, _names(hosts, lower=True))
+
+
+def _names(values: Any, lower: bool = False) -> frozenset[str]:
+    """A list, or one comma-separated string, of names."""
+    items = values.split(",") if isinstance(values, str) else values
+    names = (str(item).strip() for item in items)
+    return frozenset(name.lower() if lower else name for name in names if name)
 
 
 def _number(c: Mapping[str, Any], name: str, default: float, low: float, high: float) -> float:

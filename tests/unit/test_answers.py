@@ -74,6 +74,12 @@ def test_format_is_the_month_note_not_a_guess(cat, criteria):
     assert "ne précise pas le format" in reply and "à distance" in reply
 
 
+def test_a_phone_number_is_not_read_as_a_date(cat, criteria):
+    asked = criteria("qui l'anime ? rappelez-moi au 06 12 34 56 78", ("event", "serious game"))
+    assert asked.span is None and asked.weekday is None
+    assert criteria("le programme du 24/11 ? mon numéro : 02.40.41.20.20").span.start.day == 24
+
+
 def test_programme_of_a_day(cat, criteria):
     reply = text_of(answers.answer_day(cat, criteria("qu'y a-t-il le 19/11 ?")))
     assert reply.count("\n- ") == 4 and "Initiation au mind mapping" in reply
