@@ -55,6 +55,20 @@ TRACKER_DIALECTS = ("sqlite", "postgresql")
 TRACKER_CONNECTION_VARIABLES = ("TRACKER_HOST", "TRACKER_PORT", "TRACKER_USER", "TRACKER_PASSWORD")
 
 
+def tracker_database_url(environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """The SQLAlchemy URL of a server tracker store (PostgreSQL), None for the embedded SQLite file."""
+    env = dict(os.environ if environ is None else environ)
+    settings = load_settings(env)
+    if settings.tracker_dialect == "sqlite":
+        return None
+    from sqlalchemy.engine import URL  # installed with Rasa; only the staff tools reading PostgreSQL need it
+
+    port = env.get("TRACKER_PORT")
+    return URL.create(settings.tracker_dialect, username=env.get("TRACKER_USER") or None, password=env.get("TRACKER_PASSWORD") or None,
+                      host=env.get("TRACKER_HOST"), port=int(port) if port else None,
+                      database=settings.tracker_db).render_as_string(hide_password=False)
+
+
 def _tracker_dialect(env: dict) -> str:
     dialect = env.get("TRACKER_DIALECT") or "sqlite"
     if dialect not in TRACKER_DIALECTS:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, tracker_database_url
 
 MODEL_NAME = "mois-innovation"
 
@@ -80,8 +80,9 @@ class Project:
         return sorted(p for p in tests.glob("test_stories*.yml") if p.is_file())
 
     @property
-    def tracker_db(self) -> Path:
-        return Path(os.environ.get("TRACKER_DB", self.root / "var" / "tracker.db"))
+    def tracker_db(self) -> "Path | str":
+        """The SQLite file, or the PostgreSQL URL when TRACKER_DIALECT=postgresql (bot/settings.py)."""
+        return tracker_database_url() or Path(os.environ.get("TRACKER_DB", self.root / "var" / "tracker.db"))
 
 
 def rasa_environment(extra: Optional[dict[str, str]] = None) -> dict[str, str]:

@@ -86,15 +86,38 @@ def _parse_user_event(sender: str, data: dict[str, Any]) -> Optional[UserMessage
     return UserMessage(sender, text, intent, confidence, parse.get("entities") or [])
 
 
-def read_tracker_store(db: Path) -> list[UserMessage]:
-    """User messages of every conversation in a Rasa SQL tracker store (SQLite), with the action that followed."""
-    if not db.exists():
-        raise StaffError(f"base des conversations introuvable : {db} (variable TRACKER_DB)")
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
-        try:
-            rows = connection.execute("SELECT sender_id, type_name, action_name, data FROM events ORDER BY sender_id, id").fetchall()
-        except sqlite3.DatabaseError as exc:
-            raise StaffError(f"{db} n'est pas une base de conversations Rasa lisible : {exc}") from exc
+EVENTS_QUERY = "SELECT sender_id, type_name, action_name, data FROM events ORDER BY sender_id, id"
+
+
+def _event_rows(source: "Path | str") -> list[tuple]:
+    """The events of a SQLite file (read-only), or of a database server given by its SQLAlchemy URL."""
+    if isinstance(source, Path):
+        if not source.exists():
+            raise StaffError(f"base des conversations introuvable : {source} (variable TRACKER_DB)")
+        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as connection:
+            try:
+                return connection.execute(EVENTS_QUERY).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise StaffError(f"{source} n'est pas une base de conversations Rasa lisible : {exc}") from exc
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(source)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(sa.text(EVENTS_QUERY))]
+    except sa.exc.SQLAlchemyError as exc:
+        where = sa.engine.make_url(source).render_as_string(hide_password=True)
+        raise StaffError(f"base des conversations illisible ({where}) : {' '.join(str(exc.orig or exc).split())[:200]}") from None
+    finally:
+        engine.dispose()
+
+
+def read_tracker_store(source: "Path | str") -> list[UserMessage]:
+    """User messages of every conversation in a Rasa SQL tracker store, with the action that followed.
+
+    source: the SQLite file, or the SQLAlchemy URL of the PostgreSQL store of a clustered deployment.
+    """
+    rows = _event_rows(source)
     messages: list[UserMessage] = []
     waiting: Optional[UserMessage] = None
     for sender, type_name, action_name, raw in rows:
@@ -165,7 +188,7 @@ def write_review(items: list[ReviewItem], path: Path, intents: list[str]) -> Pat
     return path
 
 
-def review(project: Project, db: Path, output: Path, threshold: float = LOW_CONFIDENCE) -> list[ReviewItem]:
+def review(project: Project, db: "Path | str", output: Path, threshold: float = LOW_CONFIDENCE) -> list[ReviewItem]:
     items = collect(read_tracker_store(db), threshold)
     write_review(items, output, domain_intents(project))
     return items

@@ -172,3 +172,23 @@ def test_purge_command_refuses_a_bad_retention_in_one_french_line(tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == ["Impossible de démarrer — TRACKER_RETENTION_DAYS='trois mois' : "
                                                   "nombre de jours entier attendu (0 = conserver sans limite)"]
+
+
+def test_staff_review_reads_the_same_store_masked(store_config, monkeypatch):
+    """`make review` on the embedded SQLite file or, in the clustered deployment, on PostgreSQL."""
+    from bot.settings import tracker_database_url
+    from bot.staff.review import collect, read_tracker_store
+
+    store = open_store(store_config, monkeypatch)
+    misunderstood = f"mon adresse {EMAIL}, vous pouvez me rappeler ?"
+    save(store, "revue", [ActionExecuted("action_listen", timestamp=NOW - 10),
+                          UserUttered(misunderstood, intent={"name": "nlu_fallback", "confidence": 0.5}, timestamp=NOW - 9),
+                          ActionExecuted("action_fallback", timestamp=NOW - 8)])
+    if store_config["dialect"] == "sqlite":
+        source = Path(store_config["db"])
+    else:
+        source = tracker_database_url({"TRACKER_DIALECT": "postgresql", "TRACKER_HOST": "127.0.0.1",
+                                       "TRACKER_PORT": str(store_config["port"]), "TRACKER_DB": store_config["db"],
+                                       "TRACKER_USER": "postgres"})
+    items = collect(read_tracker_store(source))
+    assert [item.text for item in items] == [f"mon adresse {EMAIL_MASK}, vous pouvez me rappeler ?"]

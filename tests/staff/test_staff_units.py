@@ -198,3 +198,11 @@ def test_entities_found_inside_personal_data_are_dropped_before_masking():
     entities = [{"entity": "date", "start": 16 + 3 * i, "end": 18 + 3 * i, "value": "x"} for i in range(5)]
     entities.append({"entity": "event", "start": 39, "end": 48, "value": "hackathon"})
     assert annotate(text, entities) == "rappelez moi au <téléphone> pour le [hackathon](event)"
+
+
+def test_an_unreachable_conversation_database_is_said_in_french_without_its_password():
+    from tests.support.servers import free_port
+
+    with pytest.raises(StaffError, match="base des conversations illisible") as error:
+        read_tracker_store(f"postgresql://rasa:motdepasse@127.0.0.1:{free_port()}/rasa")
+    assert "motdepasse" not in str(error.value)
