@@ -16,6 +16,7 @@ from typing import Optional
 from bot.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError, load_catalogue
 from bot.privacy.retention import retention_days
 from bot.privacy.signing import ModelSignatureError, verify
+from bot.reliability.admission import slots_from_environment
 from bot.settings import PROJECT_ROOT, Settings, api_token, load_settings, server_environment
 
 MODEL_NAME = "mois-innovation"
@@ -105,7 +106,9 @@ def _prepare() -> tuple[Settings, Path, dict[str, str]]:
     model = trusted_model(settings.models_dir)
     retention_days()  # TRACKER_RETENTION_DAYS checked here: the tracker store would fail with a traceback
     Path(settings.tracker_db).parent.mkdir(parents=True, exist_ok=True)
-    return settings, model, server_environment(settings)
+    env = server_environment(settings)
+    slots_from_environment(env)  # ADMISSION_SLOTS checked here too, for the same reason
+    return settings, model, env
 
 
 def run_servers() -> int:

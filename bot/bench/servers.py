@@ -4,8 +4,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +16,7 @@ from typing import Optional
 
 from bot.bench.load import reply_error
 from bot.privacy.signing import KEY_VARIABLE, ModelSignatureError, sign, verify
+from bot.processes import LoggedProcess, free_port
 from bot.serve import action_server_command, latest_model, rasa_server_command
 from bot.settings import PROJECT_ROOT, load_settings, server_environment
 
@@ -28,12 +27,6 @@ MAKE_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TQDM_DISABLE": "1", "PYTHONWARNINGS": 
 # The press kit's events took place in November 2020: pinning "today" makes date questions list events.
 REFERENCE_DATE = "2020-11-18"
 COLD_START_QUESTION = "Quand a lieu l'atelier sur les communs ?"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _children() -> dict[int, list[int]]:
@@ -84,26 +77,7 @@ def tree_cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-@dataclass
-class Process:
-    name: str
-    process: subprocess.Popen
-    log_path: Path
-
-    def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+Process = LoggedProcess
 
 
 def _launch(name: str, command: list[str], env: dict[str, str], log_dir: Path, cwd: Path = PROJECT_ROOT) -> Process:

@@ -24,7 +24,7 @@ from bot.bench.servers import free_port, start_ours
 from bot.bench.stats import LevelFigures
 
 # What `make run` sets because the bench showed it helps (bot/settings.server_environment).
-APPLIED = {"TRACKER_SQLITE_WAL": "1"}
+APPLIED = {"TRACKER_SQLITE_WAL": "1", "ADMISSION_SLOTS": "4"}
 
 
 @dataclass(frozen=True)
@@ -34,15 +34,20 @@ class Variant:
     env: dict[str, str] = field(default_factory=dict)
     redis: bool = False
     applied: bool = False  # True: the variant is the *old* state, the reference has the change
+    not_applied_because: str = ""  # why a measured gain is not what `make run` does
 
 
 VARIANTS = (
     Variant("Journal SQLite en WAL, synchronous=NORMAL, connexion gardée", "`TRACKER_SQLITE_WAL=1` (0 = défauts SQLite)",
             {"TRACKER_SQLITE_WAL": "0"}, applied=True),
+    Variant("4 messages traités à la fois par Rasa au lieu de 8", "`ADMISSION_SLOTS=4` (8 par défaut hors `make run`)",
+            {"ADMISSION_SLOTS": "8"}, applied=True),
     Variant("TensorFlow limité à 1 fil (intra et inter)", "`TF_INTRA_OP_PARALLELISM_THREADS=1`, `TF_INTER_OP_PARALLELISM_THREADS=1`",
             {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}),
     Variant("2 processus Sanic (Rasa et actions) avec verrous Redis", "`SANIC_WORKERS=2`, `REDIS_URL`",
-            {"SANIC_WORKERS": "2"}, redis=True),
+            {"SANIC_WORKERS": "2"}, redis=True,
+            not_applied_because="pas pour `make run`, qui n'a pas de Redis, et socket.io en long-polling y perdrait ses "
+                                "sessions d'un processus à l'autre ; à employer en production derrière nginx (deploy/README.md)"),
 )
 
 CODE_CHANGES = (
@@ -109,7 +114,7 @@ def tuning_run(args: argparse.Namespace) -> int:
             say(f"  {figures.throughput:.1f} msg/s, p95 {figures.p95_ms} ms")
             before, after = (figures, reference) if variant.applied else (reference, figures)
             rows.append(Tuning(variant.change, variant.setting, report.short(before), report.short(after),
-                               kept=variant.applied, note=_decision(before, after, variant.applied)))
+                               kept=variant.applied, note=_decision(before, after, variant.applied, variant.not_applied_because)))
     run = previous_run()
     if run is None:
         say("pas encore de reports/bench.json : lancez d'abord `make bench`, puis ces réglages")
@@ -121,7 +126,7 @@ def tuning_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _decision(before: LevelFigures, after: LevelFigures, applied: bool) -> str:
+def _decision(before: LevelFigures, after: LevelFigures, applied: bool, not_applied_because: str = "") -> str:
     gain = (after.throughput / before.throughput - 1) * 100 if before.throughput else 0.0
     cpu = ""
     if before.cpu_ms_per_message and after.cpu_ms_per_message:
@@ -129,7 +134,7 @@ def _decision(before: LevelFigures, after: LevelFigures, applied: bool) -> str:
     if applied:
         verdict = "appliqué par `make run`"
     elif gain >= 10:
-        verdict = "gain mesuré mais non appliqué : à confirmer sur une machine calme"
+        verdict = f"gain mesuré, non appliqué : {not_applied_because or 'à confirmer sur une machine calme'}"
     else:
         verdict = "non retenu (pas de gain net sur 2 cœurs)"
     return f"débit {gain:+.0f} %{cpu} ; {verdict}"

@@ -19,6 +19,7 @@ import requests
 
 from bot.deploy.programs import chown_for_postgres, find_program, postgres_account
 from bot.privacy.signing import ModelSignatureError, verify
+from bot.processes import LoggedProcess, free_port
 from bot.serve import (StartupError, action_server_command, check_catalogue, latest_model, rasa_server_command,
                        web_environment, web_server_command)
 from bot.settings import PROJECT_ROOT, VAR_DIR, api_token, load_settings, local_secret, server_environment
@@ -27,12 +28,6 @@ CLUSTER_DIR = VAR_DIR / "cluster"
 NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "nginx.conf.template"
 DATABASE = "rasa"
 DATABASE_USER = "postgres"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass(frozen=True)
@@ -57,17 +52,7 @@ class Ports:
                    tuple(free_port() for _ in range(rasa_count)), tuple(free_port() for _ in range(action_count)))
 
 
-@dataclass
-class Child:
-    name: str
-    process: subprocess.Popen
-    log_path: Path
-
-    def log_tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
+Child = LoggedProcess
 
 
 @dataclass

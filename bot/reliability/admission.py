@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from typing import AsyncIterator, Optional
 
 DEFAULT_SLOTS = 8
@@ -23,8 +24,9 @@ class Overloaded(RuntimeError):
 
 
 class Admission:
-    def __init__(self, slots: int = DEFAULT_SLOTS, max_waiting: int = DEFAULT_MAX_WAITING) -> None:
-        if slots < 1 or max_waiting < 0:
+    def __init__(self, slots: Optional[int] = DEFAULT_SLOTS, max_waiting: int = DEFAULT_MAX_WAITING) -> None:
+        """slots=None: ADMISSION_SLOTS, read when the first message arrives (`make run` checks it at start-up)."""
+        if (slots is not None and slots < 1) or max_waiting < 0:
             raise ValueError("slots >= 1 et max_waiting >= 0 attendus")
         self.slots, self.max_waiting = slots, max_waiting
         self.waiting = 0
@@ -34,6 +36,7 @@ class Admission:
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
         if self._semaphore is None:
+            self.slots = self.slots or slots_from_environment()
             self._semaphore = asyncio.Semaphore(self.slots)
         if self.waiting >= self.max_waiting and self._semaphore.locked():
             raise Overloaded(OVERLOADED)
@@ -50,5 +53,13 @@ class Admission:
             self._semaphore.release()
 
 
+def slots_from_environment(environ: Optional[dict] = None) -> int:
+    """ADMISSION_SLOTS (default 8): messages processed at once by one Rasa process."""
+    value = (os.environ if environ is None else environ).get("ADMISSION_SLOTS") or str(DEFAULT_SLOTS)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"ADMISSION_SLOTS={value!r} : nombre entier ≥ 1 attendu")
+    return int(value)
+
+
 # One per Rasa process (one event loop): the REST, socket.io and agents channels share it.
-ADMISSION = Admission()
+ADMISSION = Admission(slots=None)

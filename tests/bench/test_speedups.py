@@ -76,3 +76,19 @@ def test_action_replies_are_judged_as_rasa_judges_them(result):
         assert raised.value.message.startswith(expected.message) and "Failed to validate Action server response" in raised.value.message
     else:
         assert action._validate_action_result(result) is True
+
+
+def test_admission_slots_come_from_the_environment_and_a_bad_value_is_said_in_french():
+    from bot.reliability.admission import DEFAULT_SLOTS, slots_from_environment
+
+    assert slots_from_environment({}) == DEFAULT_SLOTS
+    assert slots_from_environment({"ADMISSION_SLOTS": "4"}) == 4
+    for bad in ("0", "quatre", "-2"):
+        with pytest.raises(ValueError, match="ADMISSION_SLOTS"):
+            slots_from_environment({"ADMISSION_SLOTS": bad})
+
+
+def test_make_run_processes_four_messages_at_once():
+    from bot.settings import load_settings, server_environment
+
+    assert server_environment(load_settings({}), {"ACTION_SERVER_TOKEN": "x"})["ADMISSION_SLOTS"] == "4"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ from typing import Optional
 
 import requests
 
+from bot.processes import LoggedProcess, free_port
 from bot.settings import PROJECT_ROOT, load_settings, tracker_environment
 
 # The press kit's events took place in November 2020: relative dates ("demain") are pinned to
@@ -25,12 +25,6 @@ ACTION_TOKEN = "test-action-token-0123456789"
 TEST_SERVER_DEFAULTS = {"ACTION_SERVER_TOKEN": ACTION_TOKEN, "RATE_LIMIT_IP_PER_MINUTE": "0"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def quiet_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1", PYTHONWARNINGS="ignore", MOIS_REFERENCE_DATE=REFERENCE_DATE)
@@ -39,34 +33,16 @@ def quiet_env(**extra: str) -> dict[str, str]:
 
 
 @dataclass
-class Server:
-    name: str
-    url: str
-    process: subprocess.Popen
-    log_path: Path
+class Server(LoggedProcess):
+    url: str = ""
     env: dict = field(default_factory=dict)
-
-    def log_tail(self, lines: int = 60) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 def start(name: str, command: list[str], url: str, health_path: str, log_dir: Path, env: dict, timeout: float = 240) -> Server:
     log_path = log_dir / f"{name}.log"
     log = open(log_path, "wb")
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    server = Server(name, url, process, log_path, env)
+    server = Server(name, process, log_path, url=url, env=env)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
