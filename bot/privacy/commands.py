@@ -16,9 +16,6 @@ def _purge(args: argparse.Namespace) -> int:
     days = retention_days()
     settings = load_settings()
     os.environ.update(server_environment(settings))  # endpoints.yml's ${TRACKER_...}, as `make run` sets them
-    if settings.tracker_dialect == "sqlite" and not Path(settings.tracker_db).exists():
-        print(f"Aucune base des conversations ({settings.tracker_db}) : rien à supprimer.")
-        return 0
     from bot.quiet import silence
 
     silence()  # no deprecation noise from Rasa's SQLAlchemy use when run outside `make`
@@ -30,6 +27,10 @@ def _purge(args: argparse.Namespace) -> int:
     if config is None:
         print(f"Pas de base des conversations (tracker_store) dans {args.endpoints} : rien à supprimer.", file=sys.stderr)
         return 2
+    # The store endpoints.yml names (an --endpoints file may name another one than the environment's).
+    if config.kwargs.get("dialect", "sqlite") == "sqlite" and not Path(str(config.kwargs.get("db") or "")).exists():
+        print(f"Aucune base des conversations ({config.kwargs.get('db')}) : rien à supprimer.")
+        return 0
     store = GuardedSQLTrackerStore(host=config.url, purge_on_start=False, **config.kwargs)
     try:
         counts = store.purge()
