@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 from urllib.parse import parse_qs, urlsplit
 
+from bot.reliability.inputs import MAX_BODY_BYTES, MAX_MESSAGE_CHARS, RejectedInput
+
 OUTGOING_WEBHOOK = "outgoing_webhook"
 SLASH_COMMAND = "slash_command"
 GENERIC = "generic"
 
-# The same limit as every inbound door (bot/reliability/inputs.py, docs/securite.md): over it, 413.
-MAX_BODY_BYTES = 4 * 1024
-# Far above any real question; keeps NLU cost bounded and a pasted document out of the tracker.
-MAX_QUESTION_CHARS = 2000
+# The limits of every inbound door (docs/securite.md): over them, 413.
+MAX_QUESTION_CHARS = MAX_MESSAGE_CHARS
 
 # Mattermost ids are 26 [a-z0-9]; other platforms may use uuids or e-mail-like ids. No ':' so
 # that the sender id "platform:channel:user" cannot be forged by crafting an id.
@@ -30,12 +30,11 @@ _COMMAND = re.compile(r"^/[^\s/]{1,64}$")
 _TRUE = {"true", "1", "yes", "on"}
 
 
-class PayloadError(ValueError):
-    """A malformed request; `reason` is the short French text returned with `status` (400, or 413 when too large)."""
+class PayloadError(RejectedInput):
+    """A malformed agents' request: the REST channel's RejectedInput, reason first and 400 unless too large (413)."""
 
     def __init__(self, reason: str, status: int = 400) -> None:
-        super().__init__(reason)
-        self.reason, self.status = reason, status
+        super().__init__(status, reason)
 
 
 @dataclass(frozen=True)
