@@ -36,7 +36,7 @@ def request_client_ip(peer: Optional[str], headers: Mapping[str, str]) -> str:
 class Intake:
     def __init__(self, limits: Optional[RateLimits] = None, max_in_flight: int = DEFAULT_MAX_IN_FLIGHT) -> None:
         self.limits = limits or shared_limits()
-        self.gate = SenderGate.in_flight_only(max_in_flight)
+        self.gate = SenderGate(max_in_flight)
 
     async def admit(self, sender: str, ip: Optional[str]) -> Optional[Refusal]:
         refusal = await self.limits.check(sender, ip)

@@ -22,6 +22,7 @@ from bot.queries import matching_events, read_criteria
 from bot.reliability.inputs import (MAX_MESSAGE_CHARS, Inbound, RejectedInput, clean_message, validate_fields,
                                     validate_rest_body)
 from bot.reliability.limits import SenderGate
+from bot.reliability.ratelimit import MemoryBackend, Rate
 
 CATALOGUE = load_catalogue()
 LINKER = Linker(CATALOGUE)
@@ -154,9 +155,10 @@ def test_agents_deeply_nested_json_is_a_400_not_a_crash():
 
 @SETTINGS
 @given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.floats(0, 0.5), st.booleans()), max_size=200))
-def test_sender_gate_bounds_rate_and_messages_in_flight(steps):
+def test_rate_limit_and_gate_bound_rate_and_messages_in_flight(steps):
     now = [0.0]
-    gate = SenderGate(burst=5, per_second=2.0, max_in_flight=2, clock=lambda: now[0])
+    rate, limiter = Rate(per_minute=120, burst=5), MemoryBackend(clock=lambda: now[0])  # 2 per second after a burst of 5
+    gate = SenderGate(max_in_flight=2)
     admitted: dict[str, int] = {}
     open_: dict[str, int] = {}
     for sender, pause, finish in steps:
@@ -164,7 +166,7 @@ def test_sender_gate_bounds_rate_and_messages_in_flight(steps):
         if finish and open_.get(sender):
             gate.leave(sender)
             open_[sender] -= 1
-        if gate.enter(sender) is None:
+        if limiter.spend_now(sender, rate) == 0.0 and gate.enter(sender) is None:  # Intake's order
             admitted[sender] = admitted.get(sender, 0) + 1
             open_[sender] = open_.get(sender, 0) + 1
         assert gate.in_flight(sender) == open_.get(sender, 0) <= 2
