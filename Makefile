@@ -1,14 +1,16 @@
-# Deux commandes pour commencer : `make run` et `make test`. Le reste sert au personnel du lab.
+# Deux commandes pour commencer : `make run` et `make test`. Chaque cible appelle `python -m bot <commande>`
+# (python -m bot --help) ; le reste sert au personnel du lab, aux mesures et à la production.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 VENV   := .venv
 PY     := $(VENV)/bin/python
-RASA   := $(PY) -m bot.quiet rasa
+BOT    := $(PY) -m bot
 MODEL  := models/mois-innovation.tar.gz
 STAMP  := $(VENV)/.installed
 GENERATED := data/nlu/generated/catalogue.yml
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -path 'data/nlu/generated/*' 2>/dev/null)
+PYTHON_SOURCES := bot actions tests
 
 # Journaux lisibles : ni bavardage TensorFlow, ni barres de progression tqdm.
 export TF_CPP_MIN_LOG_LEVEL := 3
@@ -18,112 +20,119 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup web-setup run train generate validate test shell eval clean retrain rollback review import bench-retrain
+.PHONY: help setup web-assets test-system run train generate validate lint format test shell eval clean \
+        retrain rollback review import purge bench bench-retrain bench-training cluster bench-cluster unsigned-model
 
 help:
-	@echo "make run    installe si besoin, entraîne si besoin, démarre l'assistant (Rasa :5005, actions :5055)"
-	@echo "make test   installe si besoin, lance tous les tests"
-	@echo "make train | validate | shell | eval | clean"
-	@echo "make retrain | rollback | review | import REVIEW=… | bench-retrain   (personnel du lab)"
-	@echo "make purge  supprime les conversations plus anciennes que TRACKER_RETENTION_DAYS (défaut 90 jours)"
-	@echo "make bench  banc de vitesse du canal REST (1, 16, 64 conversations) contre le bot de rasa init (~8 min)"
-	@echo "make cluster        production sur une machine : nginx :8000, 2 Rasa, 2 actions, PostgreSQL, Redis (deploy/README.md)"
-	@echo "make bench-cluster  10 000 messages, 200 conversations via nginx, contrôle dans PostgreSQL (reports/cluster.md)"
+	@echo "make run    installe si besoin, entraîne si besoin, démarre l'assistant (page :8080, Rasa :5005, actions :5055)"
+	@echo "make test   installe si besoin, vérifie le code et les données, lance tous les tests"
+	@echo "make train | validate | lint | format | shell | eval | clean"
+	@echo "make retrain | rollback | review | import REVIEW=… | purge   (personnel du lab, docs/guide-personnel.md)"
+	@echo "make bench | bench-retrain | bench-training | bench-cluster   (mesures, reports/)"
+	@echo "make cluster   production sur une machine : nginx :8000, 2 Rasa, 2 actions, PostgreSQL, Redis (deploy/README.md)"
+	@echo "Toutes les commandes : $(PY) -m bot --help"
 
+# Python 3.10 et les dépendances figées, dans .venv : rien d'autre pour faire tourner le bot.
 $(STAMP): requirements.txt scripts/find-python310.sh
 	@py=$$(scripts/find-python310.sh) || exit 1; \
 	if [ ! -x $(PY) ]; then echo "Création de $(VENV) avec $$py"; "$$py" -m venv $(VENV) || exit 1; fi
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	@echo "Installation des dépendances Python (requirements.txt, environ 3 minutes la première fois)…"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip check
 	@touch $@
 
 setup: $(STAMP)
 
-# Page citoyenne : Chromium et Node.js de Debian (si absents), DSFR et axe-core depuis npm.
-WEB_STAMP := node_modules/.web-setup
-$(WEB_STAMP): package.json package-lock.json .dsfr.yml scripts/setup-system.sh
-	scripts/setup-system.sh
+# DSFR de la page citoyenne (et axe-core des tests) depuis npm : Node.js/npm n'est demandé que s'ils manquent.
+WEB_STAMP := node_modules/.web-assets
+$(WEB_STAMP): package.json package-lock.json .dsfr.yml
+	@command -v npm >/dev/null 2>&1 || { echo "Le DSFR de la page citoyenne s'installe avec npm, absent de cette machine :" \
+	  "installez Node.js et npm (par exemple : apt-get install nodejs npm), puis relancez." >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-web-setup: $(WEB_STAMP)
+web-assets: $(WEB_STAMP)
 
-$(GENERATED): data/catalogue.yml bot/generate.py | $(STAMP)
-	$(PY) -m bot generate
+# Paquets Debian des tests et du cluster seulement (Chromium, Node.js, PostgreSQL, Redis, nginx) : en root.
+test-system:
+	scripts/setup-system.sh
+
+$(GENERATED): data/catalogue.yml bot/tooling/generate.py | $(STAMP)
+	$(BOT) generate
 
 generate: $(GENERATED)
 
 validate: $(GENERATED)
-	$(PY) -m bot check
-	$(RASA) data validate --fail-on-warnings --max-history 3 --quiet
+	$(BOT) check
+	$(BOT) rasa data validate --fail-on-warnings --max-history 3 --quiet
 
-# Ne réentraîne que si la configuration, le domaine ou les données ont changé. Le modèle prend la date
-# du début de l'entraînement : un fichier modifié pendant l'entraînement le fera refaire la fois suivante.
-# Puis le signe (models/mois-innovation.tar.gz.sig, clé MODEL_SIGNING_KEY ou var/model-signing-key créée au
-# premier entraînement) : seuls les modèles signés sont chargés (docs/rgpd.md). Sans signature à jour : réentraîne.
+# Ne réentraîne que si la configuration, le domaine ou les données ont changé, ou si la signature manque.
+# `python -m bot train` affiche les étapes, les époques de DIET et le temps écoulé, puis signe le modèle
+# (clé MODEL_SIGNING_KEY ou var/model-signing-key) : seuls les modèles signés sont chargés (docs/rgpd.md).
 $(MODEL): $(GENERATED) $(TRAINING_INPUTS) $(shell test $(MODEL).sig -nt $(MODEL) || echo unsigned-model) | $(STAMP)
-	@date +%s.%N > $(VENV)/.train-started
-	$(RASA) train --fixed-model-name mois-innovation --out models --quiet
-	@touch -d @$$(cat $(VENV)/.train-started) $@
-	$(PY) -m bot.privacy.signing $@
+	$(BOT) train
 
-.PHONY: unsigned-model
 unsigned-model:
 
 train: $(MODEL)
 
 run: $(MODEL) $(WEB_STAMP)
-	$(PY) -m bot run
+	$(BOT) run
 
 shell: $(MODEL)
-	$(PY) -m bot shell
+	$(BOT) shell
 
-test: validate $(MODEL) $(WEB_STAMP)
+lint: | $(STAMP)
+	$(PY) -m ruff check $(PYTHON_SOURCES)
+	$(PY) -m ruff format --check $(PYTHON_SOURCES)
+
+format: | $(STAMP)
+	$(PY) -m ruff format $(PYTHON_SOURCES)
+	$(PY) -m ruff check --fix $(PYTHON_SOURCES)
+
+test: test-system lint validate $(MODEL) $(WEB_STAMP)
 	$(PY) -m pytest
 
 # Banc d'essai NLU : ce pipeline, celui de Rasa par défaut et la variante fr_core_news_md (~15 min).
 eval: $(GENERATED) | $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-eval.txt
-	$(PY) -m bot.evaluation
+	$(BOT) eval
 
 # Personnel du lab (docs/guide-personnel.md)
 retrain: | $(STAMP)
-	$(PY) -m bot retrain
+	$(BOT) retrain
 
 rollback: | $(STAMP)
-	$(PY) -m bot rollback
+	$(BOT) rollback
 
 review: | $(STAMP)
-	$(PY) -m bot review
+	$(BOT) review
 
 import: | $(STAMP)
 	@test -n "$(REVIEW)" || { echo "Indiquez le fichier annoté : make import REVIEW=reviews/revue-AAAA-MM-JJ.yml" >&2; exit 2; }
-	$(PY) -m bot import "$(REVIEW)"
-
-bench-retrain: | $(STAMP)
-	$(PY) -m bot.staff.bench
-
-# Topologie de production sur une machine (deploy/README.md) ; Ctrl-C arrête tout.
-.PHONY: cluster
-cluster: $(MODEL) $(WEB_STAMP)
-	$(PY) -m bot.deploy cluster
-
-# Banc d'essai du cluster (~15 min) : écrit reports/cluster.md et reports/cluster.json.
-.PHONY: bench-cluster
-bench-cluster: $(MODEL) $(WEB_STAMP)
-	$(PY) -m bot.deploy.bench
+	$(BOT) import "$(REVIEW)"
 
 # Conservation des conversations (RGPD, docs/rgpd.md) ; le serveur Rasa purge aussi de lui-même chaque heure.
-.PHONY: purge
 purge: | $(STAMP)
-	$(PY) -m bot purge
+	$(BOT) purge
 
-# Banc de vitesse (reports/bench.md) : modèle déjà entraîné requis (make train) ; le bot nu de `rasa init`
-# est entraîné une fois puis gardé dans var/bench/. Ne lance pas d'entraînement du projet.
-.PHONY: bench
+# Mesures (reports/) : modèle déjà entraîné requis pour bench ; le bot nu de `rasa init` est gardé dans var/bench/.
 bench: | $(STAMP)
-	$(PY) -m bot.bench
+	$(BOT) bench
+
+bench-retrain: | $(STAMP)
+	$(BOT) bench-retrain
+
+bench-training: $(GENERATED) | $(STAMP)
+	$(BOT) bench-training
+
+# Topologie de production sur une machine (deploy/README.md) ; Ctrl-C arrête tout.
+cluster: test-system $(MODEL) $(WEB_STAMP)
+	$(BOT) cluster
+
+# Banc d'essai du cluster (~15 min) : écrit reports/cluster.md et reports/cluster.json.
+bench-cluster: test-system $(MODEL) $(WEB_STAMP)
+	$(BOT) bench-cluster
 
 clean:
 	rm -rf models .rasa results var $(GENERATED)

@@ -1,4 +1,5 @@
 """Shared plumbing: read entities and context from the tracker, send an Answer back."""
+
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -7,19 +8,23 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.answers import Answer
-from bot.catalogue import Catalogue
-from bot.dates import reference_date
-from bot.linking import Linker
-from bot.queries import Criteria, read_criteria
 from actions.catalogue_source import live_catalogue
+from bot.domain.answers import Answer
+from bot.domain.catalogue import Catalogue
+from bot.domain.dates import reference_date
+from bot.domain.linking import Linker
+from bot.domain.queries import Criteria, read_criteria
 
 ENTITY_TYPES = ("event", "topic", "organiser", "date", "project", "person")
 
 
 def latest_entities(tracker: Tracker) -> list[tuple[str, str]]:
     entities = tracker.latest_message.get("entities") or []
-    return [(e["entity"], str(e.get("value"))) for e in entities if e.get("entity") in ENTITY_TYPES and e.get("value") is not None]
+    return [
+        (e["entity"], str(e.get("value")))
+        for e in entities
+        if e.get("entity") in ENTITY_TYPES and e.get("value") is not None
+    ]
 
 
 def latest_text(tracker: Tracker) -> str:

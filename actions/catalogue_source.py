@@ -1,15 +1,18 @@
 """The live catalogue of the action server: reloaded when data/catalogue.yml (or MOIS_CATALOGUE) changes."""
+
 from __future__ import annotations
 
 import os
 
-from bot.catalogue import DEFAULT_CATALOGUE_PATH, Catalogue
-from bot.catalogue.live import LiveCatalogue
-from bot.linking import Linker
+from bot.domain.catalogue import DEFAULT_CATALOGUE_PATH, Catalogue
+from bot.domain.catalogue.live import LiveCatalogue
+from bot.domain.linking import Linker
 
 CATALOGUE_ENV = "MOIS_CATALOGUE"
 
-_source = LiveCatalogue(os.environ.get(CATALOGUE_ENV, DEFAULT_CATALOGUE_PATH), lambda c: (c, Linker(c)), "le serveur d'actions")
+_source = LiveCatalogue(
+    os.environ.get(CATALOGUE_ENV, DEFAULT_CATALOGUE_PATH), lambda c: (c, Linker(c)), "le serveur d'actions"
+)
 
 
 def live_catalogue() -> tuple[Catalogue, Linker]:

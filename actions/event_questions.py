@@ -1,4 +1,5 @@
 """Questions about one event: date, organiser, details, format, practical details."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,8 +7,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.answers import answer_about_events
 from actions.adapter import catalogue, criteria_of, focus_of, send
+from bot.domain.answers import answer_about_events
 
 
 class EventQuestionAction(Action):

@@ -1,4 +1,5 @@
 """Honest fallbacks: say what the bot can do; after two misses in a row, give the human contact."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,8 +7,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import answers
 from actions.adapter import catalogue, send
+from bot.domain import answers
 
 FALLBACK_ACTIONS = {"action_fallback", "action_out_of_scope"}
 

@@ -1,4 +1,5 @@
 """Questions whose answer is a list: a day, an organiser, a topic, the whole programme."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,8 +7,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import answers
 from actions.adapter import catalogue, criteria_of, focus_of, send
+from bot.domain import answers
 
 
 class ActionAnswerDayProgramme(Action):
@@ -25,7 +26,9 @@ class ActionAnswerOrganiserProgramme(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         cat, linker = catalogue()
-        return send(dispatcher, answers.answer_organiser_programme(cat, criteria_of(tracker, linker)), "organiser_programme")
+        return send(
+            dispatcher, answers.answer_organiser_programme(cat, criteria_of(tracker, linker)), "organiser_programme"
+        )
 
 
 class ActionAnswerTopicEvents(Action):

@@ -1,4 +1,5 @@
 """The month itself, the regional projects, the people and the contact."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,8 +7,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import answers
 from actions.adapter import catalogue, criteria_of, send
+from bot.domain import answers
 
 
 class ActionAnswerMonth(Action):

@@ -2,7 +2,7 @@
 # Paquets système des tests de la page citoyenne : Chromium de Debian (piloté par Playwright, qui ne
 # télécharge jamais de navigateur ici) et Node.js/npm pour installer le DSFR et axe-core (`npm ci`).
 # Cluster de production sur une machine (`make cluster`, tests/cluster) : PostgreSQL, Redis et nginx de Debian ;
-# le lanceur démarre ses propres instances sur d'autres ports que les services système (bot/deploy/cluster.py).
+# le lanceur démarre ses propres instances sur d'autres ports que les services système (bot/tooling/deploy/cluster.py).
 # Idempotent : n'installe que ce qui manque. Les paquets Debian demandent d'être root.
 set -euo pipefail
 

@@ -1,4 +1,5 @@
 """The real action server and Rasa server, asked in French over the REST channel."""
+
 from __future__ import annotations
 
 import uuid
@@ -22,11 +23,17 @@ def conversation(rasa_server):
         ("Quand a lieu l'atelier sur les communs ?", ["jeudi 19 novembre 2020"]),
         ("Qui organise le serious game ?", ["SGAR Pays de la Loire", "IRA de Nantes"]),
         ("c quand le mind mapping", ["jeudi 19 novembre 2020"]),
-        ("Qu'est-ce qu'il y a le 24 novembre ?", ["Vu d'ailleurs : le passage minorité majorité chez les jeunes de l'ASE"]),
+        (
+            "Qu'est-ce qu'il y a le 24 novembre ?",
+            ["Vu d'ailleurs : le passage minorité majorité chez les jeunes de l'ASE"],
+        ),
         ("Que propose la Région Pays de la Loire ?", ["Initiation au mind mapping"]),
         ("Y a-t-il des événements sur la comptabilité CARE ?", ["Et si demain, nous comptons autrement ?"]),
         ("Quel est le programme du mois ?", ["Passer le cap", "Tout comprendre sur les communs", "Serious game"]),
-        ("C'est quoi le Mois de l'innovation publique ?", ["Direction interministérielle de la transformation publique"]),
+        (
+            "C'est quoi le Mois de l'innovation publique ?",
+            ["Direction interministérielle de la transformation publique"],
+        ),
         ("Parle-moi de CAP 2030", ["17 projets"]),
         ("Qui est Anne-Laure Guillaume ?", ["chargée de mission innovation publique, santé et culture"]),
         ("Qui dois-je contacter pour en savoir plus ?", ["Service régional de la communication interministérielle"]),
@@ -70,7 +77,9 @@ def test_conversation_survives_in_the_tracker_store(rasa_server):
 
     sender = f"citoyen-{uuid.uuid4().hex[:8]}"
     ask(rasa_server, sender, "Qui organise le mind mapping ?")
-    tracker = requests.get(f"{rasa_server.url}/conversations/{sender}/tracker", params={"token": API_TOKEN}, timeout=10).json()
+    tracker = requests.get(
+        f"{rasa_server.url}/conversations/{sender}/tracker", params={"token": API_TOKEN}, timeout=10
+    ).json()
     assert tracker["slots"]["focus_events"] == ["mind-mapping"]
     assert requests.get(f"{rasa_server.url}/conversations/{sender}/tracker", timeout=10).status_code == 401
 
@@ -84,7 +93,10 @@ def test_conversation_survives_in_the_tracker_store(rasa_server):
         ("quels ateliers le 19/11 ?", ["Et si demain, nous comptons autrement ?"]),
         ("Qu'est-ce qui est prévu jeudi prochain ?", ["jeudi 19 novembre 2020"]),
         ("il se passe quoi demain ?", ["jeudi 19 novembre 2020"]),
-        ("Quels événements cette semaine ?", ["du lundi 16 novembre au dimanche 22 novembre 2020", "Initiation au mind mapping"]),
+        (
+            "Quels événements cette semaine ?",
+            ["du lundi 16 novembre au dimanche 22 novembre 2020", "Initiation au mind mapping"],
+        ),
         ("Et le 3 décembre, il y a quoi ?", ["aucun événement du programme", "jeudi 19 novembre"]),
     ],
 )
@@ -97,8 +109,14 @@ def test_french_dates(conversation, question, facts):
 @pytest.mark.parametrize(
     "question, fact",
     [
-        ("c'est quand le truc sur la compta ?", "Et si demain, nous comptons autrement ? a lieu le jeudi 19 novembre 2020"),
-        ("Qui organise l'atelier de la 27e Région ?", "Tout comprendre sur les communs est organisé par le Conseil départemental"),
+        (
+            "c'est quand le truc sur la compta ?",
+            "Et si demain, nous comptons autrement ? a lieu le jeudi 19 novembre 2020",
+        ),
+        (
+            "Qui organise l'atelier de la 27e Région ?",
+            "Tout comprendre sur les communs est organisé par le Conseil départemental",
+        ),
         ("c quand l'atelier sur les comunns", "jeudi 19 novembre 2020"),
         ("ki anime le serius game", "l'IRA de Nantes"),
     ],
@@ -114,5 +132,7 @@ def test_elliptical_follow_up_reuses_the_last_question(conversation):
 
 def test_a_date_follow_up_narrows_the_previous_list(conversation):
     assert len([b for m in conversation("c'est quand les ateliers du SGAR ?") for b in m.get("buttons", [])]) == 4
-    assert "Serious game : mener un entretien difficile et retour d'expérience a lieu le mercredi 25 novembre 2020" in texts(
-        conversation("celui du 25"))
+    assert (
+        "Serious game : mener un entretien difficile et retour d'expérience a lieu le mercredi 25 novembre 2020"
+        in texts(conversation("celui du 25"))
+    )

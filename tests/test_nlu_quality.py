@@ -1,4 +1,5 @@
 """The held-out French test set (tests/nlu/), scored by `rasa test nlu`, must stay above the bars."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from bot.settings import PROJECT_ROOT
+from bot.runtime.settings import PROJECT_ROOT
 from tests.support.rasa_cli import run_rasa, tail
 
 INTENT_ACCURACY_BAR = 0.97
@@ -27,13 +28,17 @@ def _normalised(path: Path) -> set[str]:
 def test_the_test_set_is_held_out_and_large_enough():
     test_texts = _normalised(TEST_SET)
     assert len(test_texts) >= 150
-    assert not test_texts & _normalised(PROJECT_ROOT / "data" / "nlu"), "phrases du jeu de test présentes à l'entraînement"
+    assert not test_texts & _normalised(PROJECT_ROOT / "data" / "nlu"), (
+        "phrases du jeu de test présentes à l'entraînement"
+    )
 
 
 @pytest.fixture(scope="module")
 def nlu_report(trained_model, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("nlu-results")
-    process = run_rasa("test", "nlu", "--model", str(trained_model), "--nlu", str(TEST_SET), "--out", str(out), "--no-plot")
+    process = run_rasa(
+        "test", "nlu", "--model", str(trained_model), "--nlu", str(TEST_SET), "--out", str(out), "--no-plot"
+    )
     assert process.returncode == 0, tail(process)
     return out
 
@@ -41,7 +46,9 @@ def nlu_report(trained_model, tmp_path_factory) -> Path:
 def test_intent_accuracy(nlu_report):
     report = json.loads((nlu_report / "intent_report.json").read_text())
     errors = json.loads((nlu_report / "intent_errors.json").read_text())
-    listing = "\n".join(f"  {e['text']!r}: attendu {e['intent']}, prédit {e['intent_prediction']['name']}" for e in errors)
+    listing = "\n".join(
+        f"  {e['text']!r}: attendu {e['intent']}, prédit {e['intent_prediction']['name']}" for e in errors
+    )
     assert report["accuracy"] >= INTENT_ACCURACY_BAR, f"exactitude {report['accuracy']:.3f}\n{listing}"
 
 
@@ -59,4 +66,5 @@ def test_shipped_pipeline_beats_rasa_default(nlu_report):
     assert SUMMARY.exists(), "reports/summary.json manquant : lancez `make eval`"
     default = next(f for f in json.loads(SUMMARY.read_text()) if f["slug"] == "rasa-defaut")
     assert accuracy >= default["intent_accuracy"] + MARGIN_OVER_DEFAULT, (
-        f"exactitude {accuracy:.3f}, pipeline Rasa par défaut {default['intent_accuracy']:.3f} (make eval)")
+        f"exactitude {accuracy:.3f}, pipeline Rasa par défaut {default['intent_accuracy']:.3f} (make eval)"
+    )

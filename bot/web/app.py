@@ -12,27 +12,30 @@ Routes
 The browser only ever talks to this server, so the Content-Security-Policy allows 'self' alone and
 the API checks the Origin header against WebSettings.origins.
 """
+
 from __future__ import annotations
 
 import asyncio
 import functools
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Optional
 from urllib.parse import quote
 
 import aiohttp
 import jinja2
 from aiohttp import web
 
+from bot.domain.catalogue.live import LiveCatalogue
+from bot.runtime.channels.client_ip import client_ip, trusted_proxies
+
+# The limit of every inbound door (docs/securite.md): a larger body gets a 413.
+from bot.runtime.channels.inputs import MAX_BODY_BYTES
 from bot.web.config import WebSettings, load_web_settings
 from bot.web.messages import InvalidRequest, bot_messages, history, validate_chat, validate_sender
-from bot.catalogue.live import LiveCatalogue
 from bot.web.programme import ProgrammeView, programme_source
-from bot.security.client_ip import client_ip, trusted_proxies
-# The limit of every inbound door (docs/securite.md): a larger body gets a 413.
-from bot.reliability.inputs import MAX_BODY_BYTES
 
 logger = logging.getLogger(__name__)
 
@@ -40,22 +43,24 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "manifest-src 'self'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "object-src 'none'",
-    # The widget never writes HTML: Chromium refuses any innerHTML-like sink outright.
-    "require-trusted-types-for 'script'",
-    "trusted-types 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        # The widget never writes HTML: Chromium refuses any innerHTML-like sink outright.
+        "require-trusted-types-for 'script'",
+        "trusted-types 'none'",
+    ]
+)
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -75,6 +80,7 @@ class RasaRefused(Exception):
     def __init__(self, status: int, reason: str, retry_after: Optional[str]) -> None:
         super().__init__(reason)
         self.status, self.reason, self.retry_after = status, reason, retry_after
+
 
 SETTINGS = web.AppKey("settings", WebSettings)
 PROGRAMME = web.AppKey("programme", LiveCatalogue[ProgrammeView])
@@ -99,6 +105,7 @@ def error(status: int, code: str, detail: str) -> web.Response:
 
 # --- middlewares -------------------------------------------------------------------------------
 
+
 def origin_allowed(request: web.Request, origins: tuple[str, ...]) -> bool:
     """Same-origin requests only: a POST must name an allowed Origin (browsers always send it);
     a GET may omit it, but then must not be flagged cross-site by the browser."""
@@ -111,7 +118,9 @@ def origin_allowed(request: web.Request, origins: tuple[str, ...]) -> bool:
 
 
 @web.middleware
-async def api_guard(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+async def api_guard(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
     if not request.path.startswith("/api/"):
         return await handler(request)
     if not origin_allowed(request, request.app[SETTINGS].origins):
@@ -123,7 +132,9 @@ async def api_guard(request: web.Request, handler: Callable[[web.Request], Await
     except web.HTTPRequestEntityTooLarge:
         return error(413, "requete_trop_grande", f"Requête trop volumineuse (maximum {MAX_BODY_BYTES // 1024} Kio).")
     except web.HTTPMethodNotAllowed as exc:
-        return error(405, "methode_refusee", f"Méthode non autorisée ; attendue : {', '.join(sorted(exc.allowed_methods))}.")
+        return error(
+            405, "methode_refusee", f"Méthode non autorisée ; attendue : {', '.join(sorted(exc.allowed_methods))}."
+        )
     except web.HTTPNotFound:
         return error(404, "introuvable", "Adresse d'API inconnue.")
     response.headers["Cache-Control"] = "no-store"
@@ -139,6 +150,7 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
 
 # --- page ----------------------------------------------------------------------------------------
 
+
 async def page(request: web.Request) -> web.Response:
     programme = request.app[PROGRAMME].get()
     settings = request.app[SETTINGS]
@@ -152,6 +164,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 # --- proxy to Rasa -------------------------------------------------------------------------------
 
+
 async def _rasa_json(request: web.Request, method: str, path: str, **kwargs: Any) -> Any:
     """Call Rasa; an unreachable, slow or failing Rasa becomes a 503 in French."""
     settings = request.app[SETTINGS]
@@ -160,7 +173,9 @@ async def _rasa_json(request: web.Request, method: str, path: str, **kwargs: Any
             if response.status in (413, 429):
                 body = await response.json(content_type=None)
                 reason = body.get("error") if isinstance(body, dict) else None
-                raise RasaRefused(response.status, str(reason or "Message refusé."), response.headers.get("Retry-After"))
+                raise RasaRefused(
+                    response.status, str(reason or "Message refusé."), response.headers.get("Retry-After")
+                )
             if response.status != 200:
                 logger.warning("Rasa a répondu %s à %s %s", response.status, method, path.split("?")[0])
                 raise web.HTTPServiceUnavailable()
@@ -183,13 +198,19 @@ async def chat(request: web.Request) -> web.Response:
     # (TRUSTED_PROXIES). Sent alone, so that a visitor's own X-Forwarded-For cannot reach Rasa.
     visitor = client_ip(request.remote, request.headers.get("X-Forwarded-For"), request.app[TRUSTED])
     try:
-        reply = await _rasa_json(request, "POST", "/webhooks/rest/webhook",
-                                 json={"sender": message.sender, "message": message.message},
-                                 headers={"X-Forwarded-For": visitor})
+        reply = await _rasa_json(
+            request,
+            "POST",
+            "/webhooks/rest/webhook",
+            json={"sender": message.sender, "message": message.message},
+            headers={"X-Forwarded-For": visitor},
+        )
     except web.HTTPServiceUnavailable:
         return error(503, "indisponible", UNAVAILABLE)
     except RasaRefused as refused:
-        response = error(refused.status, "trop_de_messages" if refused.status == 429 else "requete_trop_grande", refused.reason)
+        response = error(
+            refused.status, "trop_de_messages" if refused.status == 429 else "requete_trop_grande", refused.reason
+        )
         if refused.retry_after:
             response.headers["Retry-After"] = refused.retry_after
         return response
@@ -218,6 +239,7 @@ async def status(request: web.Request) -> web.Response:
 
 
 # --- factory -------------------------------------------------------------------------------------
+
 
 def _template() -> jinja2.Template:
     env = jinja2.Environment(

@@ -1,15 +1,17 @@
 """Settings of the citizens' web page, read from the environment (defaults fit `make run`)."""
+
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 from urllib.parse import urlsplit
 
-from bot.catalogue import DEFAULT_CATALOGUE_PATH
-from bot.settings import PROJECT_ROOT, api_token
+from bot.domain.catalogue import DEFAULT_CATALOGUE_PATH
+from bot.runtime.settings import PROJECT_ROOT, api_token
 
 DSFR_DIST = PROJECT_ROOT / "node_modules" / "@gouvfr" / "dsfr" / "dist"
 MAX_MESSAGE_CHARS = 500
@@ -27,7 +29,7 @@ class WebSettings:
     dsfr_dir: Path = DSFR_DIST
     rasa_timeout: float = 30.0
     max_message_chars: int = MAX_MESSAGE_CHARS
-    # Read only when the history is asked for, so that tests and `make run` share bot.settings' token.
+    # Read only when the history is asked for, so that tests and `make run` share bot.runtime.settings' token.
     token_provider: Callable[[], str] = field(default=api_token, compare=False, repr=False)
 
     @property
@@ -50,7 +52,9 @@ def parse_origins(value: str) -> tuple[str, ...]:
         if not item:
             continue
         if not _ORIGIN.match(item):
-            raise ValueError(f"WEB_ALLOWED_ORIGINS : « {item} » n'est pas une origine (attendu : https://exemple.gouv.fr[:port], sans chemin)")
+            raise ValueError(
+                f"WEB_ALLOWED_ORIGINS : « {item} » n'est pas une origine (attendu : https://exemple.gouv.fr[:port], sans chemin)"
+            )
         parts = urlsplit(item)
         origins.append(f"{parts.scheme.lower()}://{parts.netloc.lower()}")
     return tuple(origins)

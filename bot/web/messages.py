@@ -3,6 +3,7 @@
 Pure functions, no I/O. The browser renders every string as text; here we only bound sizes,
 drop what the widget does not render and keep links to http(s) addresses.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,14 +42,16 @@ def clean_text(value: str) -> str:
 
 def validate_sender(value: Any) -> str:
     if not isinstance(value, str) or not SENDER.match(value):
-        raise InvalidRequest("identifiant_invalide",
-                             "Identifiant de conversation invalide : 16 à 64 caractères parmi lettres, chiffres, « - » et « _ ».")
+        raise InvalidRequest(
+            "identifiant_invalide",
+            "Identifiant de conversation invalide : 16 à 64 caractères parmi lettres, chiffres, « - » et « _ ».",
+        )
     return value
 
 
 def validate_chat(body: Any, max_chars: int) -> ChatRequest:
     if not isinstance(body, dict):
-        raise InvalidRequest("corps_invalide", "Le corps de la requête doit être un objet JSON {\"sender\", \"message\"}.")
+        raise InvalidRequest("corps_invalide", 'Le corps de la requête doit être un objet JSON {"sender", "message"}.')
     sender = validate_sender(body.get("sender"))
     message = body.get("message")
     if not isinstance(message, str):
@@ -134,7 +137,9 @@ def history(tracker: Any) -> list[dict]:
             shown, titles = [], {}
         elif kind == "bot":
             data = event.get("data") if isinstance(event.get("data"), dict) else {}
-            message = bot_message({"text": event.get("text"), "buttons": data.get("buttons"), "image": data.get("image")})
+            message = bot_message(
+                {"text": event.get("text"), "buttons": data.get("buttons"), "image": data.get("image")}
+            )
             if message:
                 titles.update({b["payload"]: b["title"] for b in message.get("buttons", [])})
                 shown.append({"from": "bot", **message})

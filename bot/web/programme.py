@@ -3,6 +3,7 @@
 An edited catalogue that fails validation is refused: the page keeps the last valid version and
 the error is logged, as the action server does, so a typo never takes the page down.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,10 +11,10 @@ from itertools import groupby
 from pathlib import Path
 from typing import Optional
 
-from bot.catalogue import Catalogue
-from bot.catalogue.live import LiveCatalogue
-from bot.dates import format_day
-from bot.text import join_french
+from bot.domain.catalogue import Catalogue
+from bot.domain.catalogue.live import LiveCatalogue
+from bot.domain.dates import format_day
+from bot.domain.text import join_french
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,18 @@ def build_programme(cat: Catalogue) -> ProgrammeView:
         days.append(DayView(day.isoformat(), format_day(day), views))
     month = cat.month
     return ProgrammeView(
-        title=month.name, region=month.region, period=month.period, theme=month.theme, format=month.format,
-        purpose=month.purpose, organiser=cat.organiser(month.organiser).in_sentence,
-        local_actors=names(month.local_actors), source=cat.source, contact=cat.contact.name,
-        days=tuple(days), event_count=len(cat.events),
+        title=month.name,
+        region=month.region,
+        period=month.period,
+        theme=month.theme,
+        format=month.format,
+        purpose=month.purpose,
+        organiser=cat.organiser(month.organiser).in_sentence,
+        local_actors=names(month.local_actors),
+        source=cat.source,
+        contact=cat.contact.name,
+        days=tuple(days),
+        event_count=len(cat.events),
     )
 
 

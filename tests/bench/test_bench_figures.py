@@ -1,4 +1,5 @@
 """The pure parts of `make bench`: percentiles, per-level figures, the issue's bars, the report."""
+
 from __future__ import annotations
 
 import json
@@ -6,12 +7,12 @@ import math
 
 import pytest
 
-from bot.bench import report
-from bot.bench.dialogues import ANCHOR, OURS, Choice, button_payload
-from bot.bench.load import reply_error
-from bot.bench.report import BenchRun, Tuning
-from bot.bench.stats import Exchange, percentile, summarize
-from bot.bench.verdicts import judge
+from bot.tooling.bench import report
+from bot.tooling.bench.dialogues import ANCHOR, OURS, Choice, button_payload
+from bot.tooling.bench.load import reply_error
+from bot.tooling.bench.report import BenchRun, Tuning
+from bot.tooling.bench.stats import Exchange, percentile, summarize
+from bot.tooling.bench.verdicts import judge
 
 
 def test_percentiles_interpolate_between_ranks_like_numpy():
@@ -28,17 +29,20 @@ def test_percentiles_interpolate_between_ranks_like_numpy():
 
 def test_a_level_counts_only_the_window_and_keeps_failures_apart():
     exchanges = [
-        Exchange(0.5, 0.7),                      # warm-up: ignored
-        Exchange(1.0, 1.1), Exchange(1.2, 1.5), Exchange(2.0, 2.2),
-        Exchange(2.5, 2.6, "http 503"), Exchange(3.0, 3.0, "réponse vide"),
-        Exchange(3.9, 4.3),                      # started in the window, ended after: latency yes, throughput no
-        Exchange(4.1, 4.2),                      # after the window: ignored
+        Exchange(0.5, 0.7),  # warm-up: ignored
+        Exchange(1.0, 1.1),
+        Exchange(1.2, 1.5),
+        Exchange(2.0, 2.2),
+        Exchange(2.5, 2.6, "http 503"),
+        Exchange(3.0, 3.0, "réponse vide"),
+        Exchange(3.9, 4.3),  # started in the window, ended after: latency yes, throughput no
+        Exchange(4.1, 4.2),  # after the window: ignored
     ]
     f = summarize("ours", 16, exchanges, (1.0, 4.0), rss_mb=512.26, cpu_seconds=0.3)
     assert f.messages == 6 and f.errors == 2
     assert f.error_kinds == {"http 503": 1, "réponse vide": 1}
     assert f.throughput == pytest.approx(1.0)  # 3 good replies ended inside 3 s
-    assert f.p50_ms == pytest.approx(250.0)    # latencies 100, 300, 200, 400 ms
+    assert f.p50_ms == pytest.approx(250.0)  # latencies 100, 300, 200, 400 ms
     assert f.rss_mb == 512.3 and f.cpu_ms_per_message == pytest.approx(100.0)
 
 
@@ -78,24 +82,45 @@ def test_bars_not_measured_say_so_instead_of_passing():
 
 def _run() -> BenchRun:
     levels = _levels()
-    return BenchRun(date="2026-11-27 17:00 UTC", machine="2 cœurs", rasa_version="3.6.21", load_before=(1.0, 2.0, 3.0),
-                    load_after=(1.5, 2.0, 3.0), levels=levels, ready_seconds={"ours": 20.0, "anchor": 10.0},
-                    cold_starts=[21.0, 22.0], verdicts=judge(levels, [21.0, 22.0], "ours", "anchor"),
-                    settings={"TRACKER_SQLITE_WAL": "1"},
-                    tuning=[Tuning("Journal WAL", "`TRACKER_SQLITE_WAL=1`", {"throughput": 10.0, "p95_ms": 900.0, "errors": 0,
-                                                                            "rss_mb": 1500.0},
-                                   {"throughput": 13.0, "p95_ms": 700.0, "errors": 0, "rss_mb": 1500.0}, True, "débit +30 %"),
-                            Tuning("Schéma compilé", "bot/reliability/actions.py", {"text": "53 ms"}, {"text": "0,8 ms"}, True)])
+    return BenchRun(
+        date="2026-11-27 17:00 UTC",
+        machine="2 cœurs",
+        rasa_version="3.6.21",
+        load_before=(1.0, 2.0, 3.0),
+        load_after=(1.5, 2.0, 3.0),
+        levels=levels,
+        ready_seconds={"ours": 20.0, "anchor": 10.0},
+        cold_starts=[21.0, 22.0],
+        verdicts=judge(levels, [21.0, 22.0], "ours", "anchor"),
+        settings={"TRACKER_SQLITE_WAL": "1"},
+        tuning=[
+            Tuning(
+                "Journal WAL",
+                "`TRACKER_SQLITE_WAL=1`",
+                {"throughput": 10.0, "p95_ms": 900.0, "errors": 0, "rss_mb": 1500.0},
+                {"throughput": 13.0, "p95_ms": 700.0, "errors": 0, "rss_mb": 1500.0},
+                True,
+                "débit +30 %",
+            ),
+            Tuning("Schéma compilé", "bot/runtime/action_calls.py", {"text": "53 ms"}, {"text": "0,8 ms"}, True),
+        ],
+    )
 
 
 def test_report_in_french_with_verdicts_levels_and_tuning(tmp_path):
     md, js = report.write(_run(), tmp_path)
     text = md.read_text(encoding="utf-8")
     assert text.startswith("# Banc de vitesse du canal REST (`make bench`)")
-    assert "| débit à 16 conversations ≥ 2 × celui du bot `rasa init` | 40.0 contre 15.0 msg/s (× 2.67) | ✅ atteint |" in text
+    assert (
+        "| débit à 16 conversations ≥ 2 × celui du bot `rasa init` | 40.0 contre 15.0 msg/s (× 2.67) | ✅ atteint |"
+        in text
+    )
     assert "| Ce projet | 16 |" in text and "| Bot nu de `rasa init` | 16 |" in text
-    assert "| Journal WAL | `TRACKER_SQLITE_WAL=1` | 10.0 msg/s / 900 ms / 0 / 1500 Mo | 13.0 msg/s / 700 ms / 0 / 1500 Mo |" in text
-    assert "| Schéma compilé | bot/reliability/actions.py | 53 ms | 0,8 ms | gardé |" in text
+    assert (
+        "| Journal WAL | `TRACKER_SQLITE_WAL=1` | 10.0 msg/s / 900 ms / 0 / 1500 Mo | 13.0 msg/s / 700 ms / 0 / 1500 Mo |"
+        in text
+    )
+    assert "| Schéma compilé | bot/runtime/action_calls.py | 53 ms | 0,8 ms | gardé |" in text
     assert "21.0 s, 22.0 s" in text
 
 
@@ -106,21 +131,36 @@ def test_report_json_reads_back_the_same_run(tmp_path):
     assert again == run
 
 
-@pytest.mark.parametrize("status, body, error", [
-    (200, [{"recipient_id": "a", "text": "Le 19 novembre."}], None),
-    (200, [{"recipient_id": "a", "buttons": [{"title": "x", "payload": "/y"}]}], None),
-    (200, [], "réponse vide"),
-    (200, None, "réponse vide"),
-    (503, None, "http 503"),
-    (200, [{"text": "Désolé, je ne peux pas répondre pour le moment (service momentanément indisponible). Réessayez."}],
-     "excuse (serveur d'actions)"),
-])
+@pytest.mark.parametrize(
+    "status, body, error",
+    [
+        (200, [{"recipient_id": "a", "text": "Le 19 novembre."}], None),
+        (200, [{"recipient_id": "a", "buttons": [{"title": "x", "payload": "/y"}]}], None),
+        (200, [], "réponse vide"),
+        (200, None, "réponse vide"),
+        (503, None, "http 503"),
+        (
+            200,
+            [
+                {
+                    "text": "Désolé, je ne peux pas répondre pour le moment (service momentanément indisponible). Réessayez."
+                }
+            ],
+            "excuse (serveur d'actions)",
+        ),
+    ],
+)
 def test_what_counts_as_an_error(status, body, error):
     assert reply_error(status, body) == error
 
 
 def test_dialogues_are_scripted_and_buttons_are_clicked_by_title():
     assert len(OURS) >= 5 and len(ANCHOR) >= 3 and all(len(d) >= 3 for d in OURS + ANCHOR)
-    reply = [{"text": "Lequel ?", "buttons": [{"title": "Serious game", "payload": "/a"}, {"title": "Passer le cap", "payload": "/b"}]}]
+    reply = [
+        {
+            "text": "Lequel ?",
+            "buttons": [{"title": "Serious game", "payload": "/a"}, {"title": "Passer le cap", "payload": "/b"}],
+        }
+    ]
     assert button_payload(reply, Choice("Passer le cap")) == "/b"
     assert button_payload(reply, Choice("Absent")) is None

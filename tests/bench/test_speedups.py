@@ -1,4 +1,5 @@
 """What the bench led to change, checked without servers: same behaviour, the faster way."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,10 +10,10 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.reliability import sqlite_tuning
-from bot.reliability.actions import ResilientRemoteAction
-from bot.reliability.store import GuardedSQLTrackerStore
-from bot.settings import load_settings, server_environment
+from bot.runtime.action_calls import ResilientRemoteAction
+from bot.runtime.settings import load_settings, server_environment
+from bot.runtime.stores import sqlite_tuning
+from bot.runtime.stores.tracker_store import GuardedSQLTrackerStore
 
 
 def _turn(tracker: DialogueStateTracker, text: str) -> None:
@@ -58,13 +59,19 @@ def test_a_wrong_wal_value_is_refused_in_french(monkeypatch):
         sqlite_tuning.wal_enabled()
 
 
-@pytest.mark.parametrize("result", [
-    {"events": [{"event": "slot", "name": "focus_events", "value": ["mind-mapping"]}], "responses": [{"text": "Le 19."}]},
-    {"events": [], "responses": []},
-    {"events": [{"event": "nope"}]},
-    {"events": "pas une liste"},
-    {"responses": [1]},
-])
+@pytest.mark.parametrize(
+    "result",
+    [
+        {
+            "events": [{"event": "slot", "name": "focus_events", "value": ["mind-mapping"]}],
+            "responses": [{"text": "Le 19."}],
+        },
+        {"events": [], "responses": []},
+        {"events": [{"event": "nope"}]},
+        {"events": "pas une liste"},
+        {"responses": [1]},
+    ],
+)
 def test_action_replies_are_judged_as_rasa_judges_them(result):
     """The compiled schema accepts and refuses exactly what jsonschema.validate() does, with the same message."""
     action = ResilientRemoteAction("action_answer_event_date", None)
@@ -73,13 +80,16 @@ def test_action_replies_are_judged_as_rasa_judges_them(result):
     except jsonschema.ValidationError as expected:
         with pytest.raises(jsonschema.ValidationError) as raised:
             action._validate_action_result(result)
-        assert raised.value.message.startswith(expected.message) and "Failed to validate Action server response" in raised.value.message
+        assert (
+            raised.value.message.startswith(expected.message)
+            and "Failed to validate Action server response" in raised.value.message
+        )
     else:
         assert action._validate_action_result(result) is True
 
 
 def test_admission_slots_come_from_the_environment_and_a_bad_value_is_said_in_french():
-    from bot.reliability.admission import DEFAULT_SLOTS, slots_from_environment
+    from bot.runtime.channels.admission import DEFAULT_SLOTS, slots_from_environment
 
     assert slots_from_environment({}) == DEFAULT_SLOTS
     assert slots_from_environment({"ADMISSION_SLOTS": "4"}) == 4
@@ -89,6 +99,6 @@ def test_admission_slots_come_from_the_environment_and_a_bad_value_is_said_in_fr
 
 
 def test_make_run_processes_four_messages_at_once():
-    from bot.settings import load_settings, server_environment
+    from bot.runtime.settings import load_settings, server_environment
 
     assert server_environment(load_settings({}), {"ACTION_SERVER_TOKEN": "x"})["ADMISSION_SLOTS"] == "4"

@@ -1,4 +1,5 @@
 """Sending channel requests over real HTTP and looking into the tracker store of a test server."""
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """Small aiohttp servers on loopback, run in a background thread for integration tests:
 a slow proxy in front of the action server, and a receiver standing in for Mattermost's response_url.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -25,7 +26,7 @@ class BackgroundApp:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._runner: Optional[web.AppRunner] = None
 
-    def start(self) -> "BackgroundApp":
+    def start(self) -> BackgroundApp:
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(timeout=10)
         return self
@@ -56,8 +57,11 @@ class SlowActionProxy(BackgroundApp):
         body = await request.read()
         await asyncio.sleep(self.delay)
         async with aiohttp.ClientSession() as session:
-            # The action server's token travels with the call (bot/security/action_server.py).
-            headers = {"Content-Type": "application/json", **{k: v for k, v in request.headers.items() if k.lower() == "authorization"}}
+            # The action server's token travels with the call (bot/runtime/action_server.py).
+            headers = {
+                "Content-Type": "application/json",
+                **{k: v for k, v in request.headers.items() if k.lower() == "authorization"},
+            }
             async with session.post(self.target, data=body, headers=headers, params=request.query) as reply:
                 return web.Response(body=await reply.read(), status=reply.status, content_type="application/json")
 
@@ -77,7 +81,7 @@ class ResponseUrlReceiver(BackgroundApp):
         app = web.Application()
         app.router.add_post("/hooks/commands/{hook_id}", self._receive)
         super().__init__(app)
-        self._deliveries: "queue.Queue[Delivery]" = queue.Queue()
+        self._deliveries: queue.Queue[Delivery] = queue.Queue()
 
     def hook_url(self, hook_id: str) -> str:
         return f"{self.url}/hooks/commands/{hook_id}"

@@ -4,6 +4,7 @@ Outgoing webhook: https://developers.mattermost.com/integrate/webhooks/outgoing/
 Slash command:    https://developers.mattermost.com/integrate/slash-commands/custom/
 Ids are 26 lowercase alphanumerics like Mattermost's; they only need to be unique per test.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -23,8 +24,16 @@ def mm_id() -> str:
     return "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(26))
 
 
-def outgoing_webhook(text: str, *, channel_id: str, user_id: str, token: str = AGENTS_TEST_TOKEN,
-                     trigger_word: str = TRIGGER, channel_name: str = "innovation-publique", **extra: Any) -> dict[str, Any]:
+def outgoing_webhook(
+    text: str,
+    *,
+    channel_id: str,
+    user_id: str,
+    token: str = AGENTS_TEST_TOKEN,
+    trigger_word: str = TRIGGER,
+    channel_name: str = "innovation-publique",
+    **extra: Any,
+) -> dict[str, Any]:
     """The JSON body of an outgoing webhook; `text` is the whole post, trigger word included."""
     payload = {
         "token": token,
@@ -44,8 +53,16 @@ def outgoing_webhook(text: str, *, channel_id: str, user_id: str, token: str = A
     return payload
 
 
-def slash_command(text: str, *, channel_id: str, user_id: str, token: str = AGENTS_TEST_TOKEN,
-                  response_url: Optional[str] = None, command: str = COMMAND, **extra: Any) -> dict[str, str]:
+def slash_command(
+    text: str,
+    *,
+    channel_id: str,
+    user_id: str,
+    token: str = AGENTS_TEST_TOKEN,
+    response_url: Optional[str] = None,
+    command: str = COMMAND,
+    **extra: Any,
+) -> dict[str, str]:
     """The form fields of a slash command; `text` is what follows the command."""
     fields = {
         "channel_id": channel_id,
@@ -66,17 +83,30 @@ def slash_command(text: str, *, channel_id: str, user_id: str, token: str = AGEN
 
 def slash_headers(token: str = AGENTS_TEST_TOKEN) -> dict[str, str]:
     """Headers Mattermost adds to a slash command request."""
-    return {"Authorization": f"Token {token}", "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "application/json"}
+    return {
+        "Authorization": f"Token {token}",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Accept": "application/json",
+    }
 
 
 def form(fields: dict[str, Any]) -> str:
     return urlencode({k: str(v) for k, v in fields.items()})
 
 
-def generic(question: str, *, channel_id: str, user_id: str, token: str = AGENTS_TEST_TOKEN, **extra: Any) -> dict[str, Any]:
+def generic(
+    question: str, *, channel_id: str, user_id: str, token: str = AGENTS_TEST_TOKEN, **extra: Any
+) -> dict[str, Any]:
     """The Osmose-style generic JSON webhook (schema in docs/mattermost.md)."""
-    payload = {"token": token, "platform": "osmose", "space_id": "espace-innovation", "channel_id": channel_id,
-               "user_id": user_id, "user_name": "Camille Martin", "message_id": mm_id(), "question": question}
+    payload = {
+        "token": token,
+        "platform": "osmose",
+        "space_id": "espace-innovation",
+        "channel_id": channel_id,
+        "user_id": user_id,
+        "user_name": "Camille Martin",
+        "message_id": mm_id(),
+        "question": question,
+    }
     payload.update(extra)
     return payload

@@ -1,4 +1,5 @@
 """The agents' channel over real HTTP on the running Rasa server (credentials.yml, test token)."""
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,9 @@ def test_outgoing_webhook_json_answers_in_the_thread(rasa_server, place):
 
 def test_outgoing_webhook_form_encoded(rasa_server, place):
     channel, user = place
-    payload = outgoing_webhook("evenements qui organise le serious game ?", channel_id=channel, user_id=user,
-                               trigger_word="evenements")
+    payload = outgoing_webhook(
+        "evenements qui organise le serious game ?", channel_id=channel, user_id=user, trigger_word="evenements"
+    )
     reply = post_form(rasa_server, payload)
     assert reply.status_code == 200
     body = reply.json()
@@ -44,7 +46,9 @@ def test_outgoing_webhook_form_encoded(rasa_server, place):
 
 def test_slash_command_answers_ephemerally_within_mattermost_delay(rasa_server, place):
     channel, user = place
-    reply, latency = slash(rasa_server, slash_command("quand a lieu le serious game ?", channel_id=channel, user_id=user))
+    reply, latency = slash(
+        rasa_server, slash_command("quand a lieu le serious game ?", channel_id=channel, user_id=user)
+    )
     assert reply.status_code == 200 and reply.headers["Content-Type"].startswith("application/json")
     body = reply.json()
     assert body["response_type"] == "ephemeral" and SERIOUS_GAME_DATE in body["text"]
@@ -53,7 +57,9 @@ def test_slash_command_answers_ephemerally_within_mattermost_delay(rasa_server, 
 
 def test_commons_workshop_organiser(rasa_server, place):
     channel, user = place
-    reply, _ = slash(rasa_server, slash_command("qui organise l'atelier sur les communs ?", channel_id=channel, user_id=user))
+    reply, _ = slash(
+        rasa_server, slash_command("qui organise l'atelier sur les communs ?", channel_id=channel, user_id=user)
+    )
     text = reply.json()["text"]
     assert "Tout comprendre sur les communs" in text and "Conseil départemental de la Loire-Atlantique" in text
 
@@ -77,9 +83,13 @@ def test_ambiguous_question_gets_a_numbered_list_answered_by_number(rasa_server,
 def test_context_is_per_channel(rasa_server):
     user, channel_a, channel_b = mm_id(), mm_id(), mm_id()
     slash(rasa_server, slash_command("quand a lieu le serious game ?", channel_id=channel_a, user_id=user))
-    same_channel = slash(rasa_server, slash_command("qui l'organise ?", channel_id=channel_a, user_id=user))[0].json()["text"]
+    same_channel = slash(rasa_server, slash_command("qui l'organise ?", channel_id=channel_a, user_id=user))[0].json()[
+        "text"
+    ]
     assert "SGAR Pays de la Loire" in same_channel and "IRA de Nantes" in same_channel
-    other_channel = slash(rasa_server, slash_command("qui l'organise ?", channel_id=channel_b, user_id=user))[0].json()["text"]
+    other_channel = slash(rasa_server, slash_command("qui l'organise ?", channel_id=channel_b, user_id=user))[0].json()[
+        "text"
+    ]
     assert "IRA de Nantes" not in other_channel and "De quel événement parlez-vous" in other_channel
     assert {f"mattermost:{channel_a}:{user}", f"mattermost:{channel_b}:{user}"} <= senders(rasa_server)
 
@@ -124,16 +134,28 @@ def test_bad_tokens_get_401_and_reach_no_conversation(rasa_server, place, case):
 def test_bad_token_on_outgoing_webhook_and_generic(rasa_server, place):
     channel, user = place
     before = senders(rasa_server)
-    assert post_json(rasa_server, outgoing_webhook("@evenements bonjour", channel_id=channel, user_id=user, token="nope")).status_code == 401
+    assert (
+        post_json(
+            rasa_server, outgoing_webhook("@evenements bonjour", channel_id=channel, user_id=user, token="nope")
+        ).status_code
+        == 401
+    )
     assert post_json(rasa_server, generic("bonjour", channel_id=channel, user_id=user, token="")).status_code == 401
     assert senders(rasa_server) == before
 
 
-@pytest.mark.parametrize("body, content_type, reason", [
-    (b"{pas du json", "application/json", "JSON invalide"),
-    (b"<xml/>", "text/xml", "Content-Type"),
-    (json.dumps({"token": AGENTS_TEST_TOKEN, "text": "bonjour"}).encode(), "application/json", "type de requête inconnu"),
-])
+@pytest.mark.parametrize(
+    "body, content_type, reason",
+    [
+        (b"{pas du json", "application/json", "JSON invalide"),
+        (b"<xml/>", "text/xml", "Content-Type"),
+        (
+            json.dumps({"token": AGENTS_TEST_TOKEN, "text": "bonjour"}).encode(),
+            "application/json",
+            "type de requête inconnu",
+        ),
+    ],
+)
 def test_malformed_payloads_get_400_with_a_reason(rasa_server, body, content_type, reason):
     reply = requests.post(rasa_server.url + PATH, data=body, headers={"Content-Type": content_type}, timeout=10)
     assert reply.status_code == 400 and reason in reply.json()["error"]
@@ -151,8 +173,9 @@ def test_missing_field_gets_400(rasa_server, place):
 
 def test_posts_from_webhooks_are_ignored(rasa_server, place):
     channel, user = place
-    payload = outgoing_webhook("@evenements quand a lieu le serious game ?", channel_id=channel, user_id=user,
-                               from_webhook="true")
+    payload = outgoing_webhook(
+        "@evenements quand a lieu le serious game ?", channel_id=channel, user_id=user, from_webhook="true"
+    )
     reply = post_json(rasa_server, payload)
     assert reply.status_code == 200 and reply.json() == {}
     assert f"mattermost:{channel}:{user}" not in senders(rasa_server)
@@ -161,13 +184,20 @@ def test_posts_from_webhooks_are_ignored(rasa_server, place):
 def test_latency_of_slash_commands(rasa_server):
     """Ten questions in one conversation: every reply well inside Mattermost's 3 s."""
     channel, user = mm_id(), mm_id()
-    questions = ["quand a lieu le serious game ?", "qui organise l'atelier sur les communs ?", "quel est le programme ?",
-                 "qu'y a-t-il le 26 novembre ?", "qui l'organise ?"] * 2
+    questions = [
+        "quand a lieu le serious game ?",
+        "qui organise l'atelier sur les communs ?",
+        "quel est le programme ?",
+        "qu'y a-t-il le 26 novembre ?",
+        "qui l'organise ?",
+    ] * 2
     latencies = []
     for question in questions:
         reply, latency = slash(rasa_server, slash_command(question, channel_id=channel, user_id=user))
         assert reply.status_code == 200 and "Je cherche la réponse" not in reply.json()["text"]
         latencies.append(latency)
-    print(f"\nLatence commande slash : médiane {statistics.median(latencies) * 1000:.0f} ms, "
-          f"max {max(latencies) * 1000:.0f} ms")
+    print(
+        f"\nLatence commande slash : médiane {statistics.median(latencies) * 1000:.0f} ms, "
+        f"max {max(latencies) * 1000:.0f} ms"
+    )
     assert max(latencies) < 2.5

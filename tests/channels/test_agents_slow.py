@@ -2,18 +2,19 @@
 
 Its own credentials file (small post size, a bot user id to ignore, short delays) and two tokens.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
 
-from bot.channels.markdown import CUT_NOTICE
-from bot.channels.replies import TOO_SLOW, WAIT_MESSAGE
-from tests.channels.agents_client import numbered, post_json, senders, slash
+from bot.runtime.channels.agents.markdown import CUT_NOTICE
+from bot.runtime.channels.agents.replies import TOO_SLOW, WAIT_MESSAGE
+from tests.channels.agents_client import post_json, senders, slash
 from tests.channels.local_http import ResponseUrlReceiver, SlowActionProxy
 from tests.channels.mattermost import generic, mm_id, outgoing_webhook, slash_command
 from tests.support.servers import AGENTS_TEST_TOKEN, Server, start_rasa_server
@@ -22,8 +23,13 @@ SECOND_TOKEN = "xbsecondmattermosttoken002"
 BOT_USER_ID = "bot0000000000000000000000a"
 REPLY_TIMEOUT = 1.0
 SLOW = 3.0  # action delay, above REPLY_TIMEOUT and the webhook timeout
-OPTIONS = {"slash_response_type": "in_channel", "reply_timeout": REPLY_TIMEOUT, "webhook_timeout": 2.0,
-           "bot_user_ids": [BOT_USER_ID], "max_post_chars": 600}
+OPTIONS = {
+    "slash_response_type": "in_channel",
+    "reply_timeout": REPLY_TIMEOUT,
+    "webhook_timeout": 2.0,
+    "bot_user_ids": [BOT_USER_ID],
+    "max_post_chars": 600,
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,14 +47,20 @@ def proxy(action_server: Server) -> Iterator[SlowActionProxy]:
 
 
 @pytest.fixture(scope="module")
-def slow_rasa(trained_model: Path, proxy: SlowActionProxy, server_logs: Path,
-              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def slow_rasa(
+    trained_model: Path, proxy: SlowActionProxy, server_logs: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("slow-rasa")
     credentials = folder / "credentials.yml"
-    credentials.write_text(yaml.safe_dump({"bot.channels.agents.AgentsInput": OPTIONS}))
-    server = start_rasa_server(trained_model, proxy.url, server_logs, folder / "tracker.db",
-                               extra_args=["--credentials", str(credentials)],
-                               AGENTS_WEBHOOK_TOKENS=f"{AGENTS_TEST_TOKEN}, {SECOND_TOKEN}")
+    credentials.write_text(yaml.safe_dump({"bot.runtime.channels.agents.channel.AgentsInput": OPTIONS}))
+    server = start_rasa_server(
+        trained_model,
+        proxy.url,
+        server_logs,
+        folder / "tracker.db",
+        extra_args=["--credentials", str(credentials)],
+        AGENTS_WEBHOOK_TOKENS=f"{AGENTS_TEST_TOKEN}, {SECOND_TOKEN}",
+    )
     yield server
     server.stop()
 
@@ -62,8 +74,9 @@ def delay(proxy: SlowActionProxy) -> Iterator[SlowActionProxy]:
 
 def test_slow_answer_goes_to_response_url(slow_rasa, receiver, delay):
     channel, user, hook = mm_id(), mm_id(), mm_id()
-    fields = slash_command("quand a lieu le serious game ?", channel_id=channel, user_id=user,
-                           response_url=receiver.hook_url(hook))
+    fields = slash_command(
+        "quand a lieu le serious game ?", channel_id=channel, user_id=user, response_url=receiver.hook_url(hook)
+    )
     reply, latency = slash(slow_rasa, fields)
     sent_at = time.monotonic()
     assert reply.status_code == 200
@@ -77,8 +90,9 @@ def test_slow_answer_goes_to_response_url(slow_rasa, receiver, delay):
 
 def test_slow_generic_answer_is_deferred(slow_rasa, receiver, delay):
     channel, user = mm_id(), mm_id()
-    payload = generic("qui organise le serious game ?", channel_id=channel, user_id=user,
-                      response_url=receiver.hook_url("osmose"))
+    payload = generic(
+        "qui organise le serious game ?", channel_id=channel, user_id=user, response_url=receiver.hook_url("osmose")
+    )
     body = post_json(slow_rasa, payload).json()
     assert body["deferred"] is True and body["text"] == WAIT_MESSAGE
     later = receiver.next_delivery(timeout=30).body
@@ -88,15 +102,21 @@ def test_slow_generic_answer_is_deferred(slow_rasa, receiver, delay):
 
 def test_slow_outgoing_webhook_says_so_before_mattermost_gives_up(slow_rasa, delay):
     started = time.monotonic()
-    body = post_json(slow_rasa, outgoing_webhook("@evenements quand a lieu le serious game ?",
-                                                 channel_id=mm_id(), user_id=mm_id())).json()
+    body = post_json(
+        slow_rasa, outgoing_webhook("@evenements quand a lieu le serious game ?", channel_id=mm_id(), user_id=mm_id())
+    ).json()
     assert body == {"text": TOO_SLOW, "response_type": "comment"}
     assert time.monotonic() - started < 3
 
 
 def test_fast_answer_comes_in_the_response_and_nothing_is_posted_later(slow_rasa, receiver):
-    fields = slash_command("quand a lieu le serious game ?", channel_id=mm_id(), user_id=mm_id(),
-                           response_url=receiver.hook_url(mm_id()), token=SECOND_TOKEN)
+    fields = slash_command(
+        "quand a lieu le serious game ?",
+        channel_id=mm_id(),
+        user_id=mm_id(),
+        response_url=receiver.hook_url(mm_id()),
+        token=SECOND_TOKEN,
+    )
     reply, _ = slash(slow_rasa, fields)
     assert reply.json()["response_type"] == "in_channel" and "25 novembre" in reply.json()["text"]
     time.sleep(0.5)
@@ -116,7 +136,8 @@ def test_long_reply_is_cut_on_a_line_boundary(slow_rasa, rasa_server):
 
 def test_configured_bot_user_is_ignored(slow_rasa):
     channel = mm_id()
-    body = post_json(slow_rasa, outgoing_webhook("@evenements quel est le programme ?", channel_id=channel,
-                                                 user_id=BOT_USER_ID))
+    body = post_json(
+        slow_rasa, outgoing_webhook("@evenements quel est le programme ?", channel_id=channel, user_id=BOT_USER_ID)
+    )
     assert body.status_code == 200 and body.json() == {}
     assert f"mattermost:{channel}:{BOT_USER_ID}" not in senders(slow_rasa)

@@ -1,18 +1,21 @@
 """Numbered choices in a cluster: the list offered by one Rasa instance is resolved by another."""
+
 from __future__ import annotations
 
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
-from bot.channels.choices import HELP_PAYLOAD, PendingChoices, RedisPendingChoices, pending_choices
-from bot.channels.markdown import Choice
+from bot.runtime.channels.agents.choices import HELP_PAYLOAD, PendingChoices, RedisPendingChoices, pending_choices
+from bot.runtime.channels.agents.markdown import Choice
 from tests.support.redis_server import RedisServer, needs_redis, start_redis
 
 pytestmark = needs_redis
-OFFER = [Choice("Serious game", '/ask_event_date{"event": "serious-game"}'),
-         Choice("Vu d'ailleurs", '/ask_event_date{"event": "vu-d-ailleurs"}')]
+OFFER = [
+    Choice("Serious game", '/ask_event_date{"event": "serious-game"}'),
+    Choice("Vu d'ailleurs", '/ask_event_date{"event": "vu-d-ailleurs"}'),
+]
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +26,10 @@ def redis_server() -> Iterator[RedisServer]:
 
 
 def test_a_list_offered_by_one_instance_is_resolved_by_another(redis_server: RedisServer) -> None:
-    instance_a, instance_b = pending_choices({"REDIS_URL": redis_server.url}), pending_choices({"REDIS_URL": redis_server.url})
+    instance_a, instance_b = (
+        pending_choices({"REDIS_URL": redis_server.url}),
+        pending_choices({"REDIS_URL": redis_server.url}),
+    )
     assert isinstance(instance_a, RedisPendingChoices)
     instance_a.remember("mattermost:canal:agent", OFFER)
     assert instance_b.resolve("mattermost:canal:agent", "2") == OFFER[1].payload
@@ -32,7 +38,10 @@ def test_a_list_offered_by_one_instance_is_resolved_by_another(redis_server: Red
 
 
 def test_a_reply_without_buttons_forgets_the_list_everywhere(redis_server: RedisServer) -> None:
-    instance_a, instance_b = pending_choices({"REDIS_URL": redis_server.url}), pending_choices({"REDIS_URL": redis_server.url})
+    instance_a, instance_b = (
+        pending_choices({"REDIS_URL": redis_server.url}),
+        pending_choices({"REDIS_URL": redis_server.url}),
+    )
     instance_a.remember("agent-2", OFFER)
     instance_b.remember("agent-2", [])
     assert instance_a.resolve("agent-2", "1") == "1"

@@ -1,35 +1,66 @@
 """Markdown rendering, numbered choices, post cutting and reply shapes (no Rasa)."""
+
 from __future__ import annotations
 
 import pytest
 
-from bot.channels.choices import HELP_PAYLOAD, PendingChoices, chosen_number
-from bot.channels.markdown import (CUT_NOTICE, MAX_POST_CHARS, Choice, cut_post, emphasise, escape,
-                                   render_messages)
-from bot.channels.options import ChannelOptions
-from bot.channels.payloads import parse_request
-from bot.channels.replies import WAIT_MESSAGE, answer_prefix, reply_body, wait_body
+from bot.runtime.channels.agents.choices import HELP_PAYLOAD, PendingChoices, chosen_number
+from bot.runtime.channels.agents.markdown import (
+    CUT_NOTICE,
+    MAX_POST_CHARS,
+    Choice,
+    cut_post,
+    emphasise,
+    escape,
+    render_messages,
+)
+from bot.runtime.channels.agents.options import ChannelOptions
+from bot.runtime.channels.agents.payloads import parse_request
+from bot.runtime.channels.agents.replies import WAIT_MESSAGE, answer_prefix, reply_body, wait_body
 from tests.channels.mattermost import generic, mm_id, outgoing_webhook, slash_command
 
 SGAR_BUTTONS = [
-    {"title": "Transformation numérique : ateliers découverte (jeudi 19 novembre)", "payload": '/inform{"event":"demarches-simplifiees-osmose"}'},
-    {"title": "Serious game : mener un entretien difficile (mercredi 25 novembre)", "payload": '/inform{"event":"serious-game"}'},
-    {"title": "Transformation managériale et digitale = Passer le cap (jeudi 26 novembre)", "payload": '/inform{"event":"passer-le-cap"}'},
-    {"title": "La création de services numériques à travers la démarche design (jeudi 26 novembre)", "payload": '/inform{"event":"design"}'},
+    {
+        "title": "Transformation numérique : ateliers découverte (jeudi 19 novembre)",
+        "payload": '/inform{"event":"demarches-simplifiees-osmose"}',
+    },
+    {
+        "title": "Serious game : mener un entretien difficile (mercredi 25 novembre)",
+        "payload": '/inform{"event":"serious-game"}',
+    },
+    {
+        "title": "Transformation managériale et digitale = Passer le cap (jeudi 26 novembre)",
+        "payload": '/inform{"event":"passer-le-cap"}',
+    },
+    {
+        "title": "La création de services numériques à travers la démarche design (jeudi 26 novembre)",
+        "payload": '/inform{"event":"design"}',
+    },
 ]
-AMBIGUOUS = {"recipient_id": "x", "text": "Plusieurs événements correspondent :\n- Serious game : 25 novembre\nLequel vous intéresse ?",
-             "buttons": SGAR_BUTTONS}
+AMBIGUOUS = {
+    "recipient_id": "x",
+    "text": "Plusieurs événements correspondent :\n- Serious game : 25 novembre\nLequel vous intéresse ?",
+    "buttons": SGAR_BUTTONS,
+}
 
 
 def test_headings_titles_and_labels_are_bold_list_items_untouched():
     card = "Serious game : mener un entretien difficile\nDate : mercredi 25 novembre 2020\nOrganisation : le SGAR\nUn atelier."
     assert emphasise(card).split("\n") == [
-        "**Serious game : mener un entretien difficile**", "**Date :** mercredi 25 novembre 2020",
-        "**Organisation :** le SGAR", "Un atelier."]
+        "**Serious game : mener un entretien difficile**",
+        "**Date :** mercredi 25 novembre 2020",
+        "**Organisation :** le SGAR",
+        "Un atelier.",
+    ]
     listing = "Au programme :\nJeudi 26 novembre 2020 :\n- Passer le cap : un atelier (le SGAR)\n- Design\nVendredi :\n- Autre\nLequel ?"
-    assert emphasise(listing) == ("**Au programme :**\n**Jeudi 26 novembre 2020 :**\n\n- Passer le cap : un atelier (le SGAR)\n"
-                                  "- Design\n\n**Vendredi :**\n\n- Autre\n\nLequel ?")
-    assert emphasise("Serious game a lieu le mercredi 25 novembre 2020.") == "Serious game a lieu le mercredi 25 novembre 2020."
+    assert emphasise(listing) == (
+        "**Au programme :**\n**Jeudi 26 novembre 2020 :**\n\n- Passer le cap : un atelier (le SGAR)\n"
+        "- Design\n\n**Vendredi :**\n\n- Autre\n\nLequel ?"
+    )
+    assert (
+        emphasise("Serious game a lieu le mercredi 25 novembre 2020.")
+        == "Serious game a lieu le mercredi 25 novembre 2020."
+    )
 
 
 def test_escape_neutralises_markdown_and_mentions_but_not_urls_or_emails():
@@ -51,8 +82,13 @@ def test_buttons_become_a_numbered_list_with_a_hint():
 
 
 def test_choices_are_numbered_across_messages_and_images_kept():
-    rendered = render_messages([{"text": "A", "buttons": SGAR_BUTTONS[:2]}, {"text": "B", "buttons": SGAR_BUTTONS[2:]},
-                                {"image": "https://ex.gouv.fr/a.png"}])
+    rendered = render_messages(
+        [
+            {"text": "A", "buttons": SGAR_BUTTONS[:2]},
+            {"text": "B", "buttons": SGAR_BUTTONS[2:]},
+            {"image": "https://ex.gouv.fr/a.png"},
+        ]
+    )
     assert "1. " in rendered.posts[0] and "3. Transformation managériale" in rendered.posts[1]
     assert rendered.posts[2].startswith("![image](https://ex.gouv.fr/a.png)") and "`1`" in rendered.posts[2]
     assert len(rendered.choices) == 4
@@ -80,7 +116,9 @@ def test_pending_choices_expire_and_are_bounded():
     assert store.pending("b") == () and store.resolve("c", "1") == "1"
 
 
-@pytest.mark.parametrize("text, number", [("2", 2), ("2.", 2), ("#3", 3), ("n° 1", 1), ("2 ateliers", None), ("", None)])
+@pytest.mark.parametrize(
+    "text, number", [("2", 2), ("2.", 2), ("#3", 3), ("n° 1", 1), ("2 ateliers", None), ("", None)]
+)
 def test_chosen_number(text, number):
     assert chosen_number(text) == number
 
@@ -105,8 +143,10 @@ def test_reply_shapes_per_kind():
     assert reply_body(outgoing, rendered, options) == {"text": "Premier.\n\nSecond.", "response_type": "comment"}
     slash = parse_request(slash_command("x", channel_id=channel, user_id=user))
     assert reply_body(slash, rendered, options) == {
-        "response_type": "ephemeral", "text": "Premier.",
-        "extra_responses": [{"response_type": "ephemeral", "text": "Second."}]}
+        "response_type": "ephemeral",
+        "text": "Premier.",
+        "extra_responses": [{"response_type": "ephemeral", "text": "Second."}],
+    }
     in_channel = ChannelOptions(slash_response_type="in_channel")
     assert reply_body(slash, rendered, in_channel)["response_type"] == "in_channel"
     assert wait_body(slash, in_channel) == {"response_type": "ephemeral", "text": WAIT_MESSAGE}
@@ -126,11 +166,22 @@ def test_every_post_is_cut_to_the_configured_size():
 
 
 def test_options_are_validated():
-    options = ChannelOptions.from_credentials({"slash_response_type": "in_channel", "reply_timeout": "1.5",
-                                               "bot_user_ids": "abc, def", "max_post_chars": 4000})
+    options = ChannelOptions.from_credentials(
+        {
+            "slash_response_type": "in_channel",
+            "reply_timeout": "1.5",
+            "bot_user_ids": "abc, def",
+            "max_post_chars": 4000,
+        }
+    )
     assert options.reply_timeout == 1.5 and options.bot_user_ids == {"abc", "def"} and options.max_post_chars == 4000
     assert ChannelOptions.from_credentials(None) == ChannelOptions()
-    for bad in ({"slash_response_type": "public"}, {"reply_timeout": 5}, {"reply_timeout": "vite"},
-                {"max_post_chars": 20000}, {"token": "secret"}):
+    for bad in (
+        {"slash_response_type": "public"},
+        {"reply_timeout": 5},
+        {"reply_timeout": "vite"},
+        {"max_post_chars": 20000},
+        {"token": "secret"},
+    ):
         with pytest.raises(ValueError):
             ChannelOptions.from_credentials(bad)

@@ -1,9 +1,10 @@
 """Where a deferred answer may be posted: only to the configured Mattermost/Osmose hosts."""
+
 from __future__ import annotations
 
 import pytest
 
-from bot.channels.options import ChannelOptions
+from bot.runtime.channels.agents.options import ChannelOptions
 
 
 def test_without_a_list_any_http_host_may_receive_the_deferred_answer(monkeypatch):

@@ -1,12 +1,23 @@
 """Parsing and validation of the three request kinds (no Rasa)."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from bot.channels.payloads import (GENERIC, MAX_BODY_BYTES, OUTGOING_WEBHOOK, SLASH_COMMAND, PayloadError,
-                                   decode_body, header_token, parse_request, strip_trigger, token_of)
+from bot.runtime.channels.agents.payloads import (
+    GENERIC,
+    MAX_BODY_BYTES,
+    OUTGOING_WEBHOOK,
+    SLASH_COMMAND,
+    PayloadError,
+    decode_body,
+    header_token,
+    parse_request,
+    strip_trigger,
+    token_of,
+)
 from tests.channels.mattermost import form, generic, mm_id, outgoing_webhook, slash_command
 
 CHANNEL, USER = mm_id(), mm_id()
@@ -28,15 +39,23 @@ def test_outgoing_webhook_json_strips_the_trigger_word():
 
 
 def test_outgoing_webhook_form_with_bare_trigger_word_and_colon():
-    payload = outgoing_webhook("Evenements : qui organise l'atelier sur les communs ?", channel_id=CHANNEL,
-                               user_id=USER, trigger_word="evenements")
+    payload = outgoing_webhook(
+        "Evenements : qui organise l'atelier sur les communs ?",
+        channel_id=CHANNEL,
+        user_id=USER,
+        trigger_word="evenements",
+    )
     request = parsed(FORM + "; charset=utf-8", form(payload))
     assert request.kind == OUTGOING_WEBHOOK and request.question == "qui organise l'atelier sur les communs ?"
 
 
 def test_slash_command_form():
-    fields = slash_command("quand a lieu le serious game ?", channel_id=CHANNEL, user_id=USER,
-                           response_url="https://chat.example.gouv.fr/hooks/commands/abc")
+    fields = slash_command(
+        "quand a lieu le serious game ?",
+        channel_id=CHANNEL,
+        user_id=USER,
+        response_url="https://chat.example.gouv.fr/hooks/commands/abc",
+    )
     request = parsed(FORM, form(fields))
     assert request.kind == SLASH_COMMAND and request.trigger == "/evenements"
     assert request.question == "quand a lieu le serious game ?"
@@ -50,7 +69,9 @@ def test_slash_command_without_usable_response_url_is_still_served():
 
 
 def test_generic_json():
-    request = parsed(JSON, json.dumps(generic("quand a lieu le serious game ?", channel_id="salon-42", user_id="agent.7")))
+    request = parsed(
+        JSON, json.dumps(generic("quand a lieu le serious game ?", channel_id="salon-42", user_id="agent.7"))
+    )
     assert request.kind == GENERIC and request.sender_id == "osmose:salon-42:agent.7"
 
 
@@ -67,13 +88,16 @@ def test_tokens_from_body_and_header():
     assert header_token("Bearer abc") is None and header_token(None) is None and header_token("Token ") is None
 
 
-@pytest.mark.parametrize("content_type, body, reason", [
-    (JSON, "{not json", "JSON invalide"),
-    (JSON, "[1, 2]", "objet JSON attendu"),
-    ("text/plain", "hello", "Content-Type"),
-    (None, "{}", "Content-Type"),
-    (FORM, "a=1&&=&b", "formulaire invalide"),
-])
+@pytest.mark.parametrize(
+    "content_type, body, reason",
+    [
+        (JSON, "{not json", "JSON invalide"),
+        (JSON, "[1, 2]", "objet JSON attendu"),
+        ("text/plain", "hello", "Content-Type"),
+        (None, "{}", "Content-Type"),
+        (FORM, "a=1&&=&b", "formulaire invalide"),
+    ],
+)
 def test_undecodable_bodies(content_type, body, reason):
     with pytest.raises(PayloadError, match=reason):
         decode_body(content_type, body.encode())
@@ -83,17 +107,20 @@ def test_oversized_and_non_utf8_bodies():
     with pytest.raises(PayloadError, match="volumineux"):
         decode_body(JSON, b" " * (MAX_BODY_BYTES + 1))
     with pytest.raises(PayloadError, match="UTF-8"):
-        decode_body(JSON, "{\"text\": \"é\"}".encode("latin-1"))
+        decode_body(JSON, '{"text": "é"}'.encode("latin-1"))
 
 
-@pytest.mark.parametrize("change, reason", [
-    ({"channel_id": None}, "channel_id manquant"),
-    ({"user_id": ""}, "user_id vide"),
-    ({"user_id": "a:b"}, "user_id invalide"),
-    ({"text": None}, "text manquant"),
-    ({"text": ["liste"]}, "text : texte attendu"),
-    ({"text": "@evenements " + "x" * 2100}, "trop long"),
-])
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ({"channel_id": None}, "channel_id manquant"),
+        ({"user_id": ""}, "user_id vide"),
+        ({"user_id": "a:b"}, "user_id invalide"),
+        ({"text": None}, "text manquant"),
+        ({"text": ["liste"]}, "text : texte attendu"),
+        ({"text": "@evenements " + "x" * 2100}, "trop long"),
+    ],
+)
 def test_invalid_outgoing_webhook_fields(change, reason):
     payload = outgoing_webhook("@evenements bonjour", channel_id=CHANNEL, user_id=USER)
     for key, value in change.items():
@@ -114,12 +141,15 @@ def test_unknown_kind_and_bad_command():
         parse_request(generic("x", channel_id=CHANNEL, user_id=USER, platform="Osmose:1"))
 
 
-@pytest.mark.parametrize("text, trigger, question", [
-    ("@evenements quand ?", "@evenements", "quand ?"),
-    ("@Evenements, quand ?", "@evenements", "quand ?"),
-    ("quand ?", "", "quand ?"),
-    ("@evenements", "@evenements", ""),
-])
+@pytest.mark.parametrize(
+    "text, trigger, question",
+    [
+        ("@evenements quand ?", "@evenements", "quand ?"),
+        ("@Evenements, quand ?", "@evenements", "quand ?"),
+        ("quand ?", "", "quand ?"),
+        ("@evenements", "@evenements", ""),
+    ],
+)
 def test_strip_trigger(text, trigger, question):
     assert strip_trigger(text, trigger) == question
 

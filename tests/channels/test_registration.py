@@ -1,14 +1,15 @@
 """The channel as Rasa loads it from credentials.yml (imports Rasa, starts no server)."""
+
 from __future__ import annotations
 
 import yaml
 from rasa.core.run import create_http_input_channels
 
-from bot.channels.agents import AgentsInput
-from bot.channels.options import ChannelOptions
-from bot.settings import PROJECT_ROOT
+from bot.runtime.channels.agents.channel import AgentsInput
+from bot.runtime.channels.agents.options import ChannelOptions
+from bot.runtime.settings import PROJECT_ROOT
 
-KEY = "bot.channels.agents.AgentsInput"
+KEY = "bot.runtime.channels.agents.channel.AgentsInput"
 
 
 def test_credentials_register_the_channel_without_any_secret():

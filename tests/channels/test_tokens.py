@@ -1,10 +1,11 @@
 """Token configuration and constant-time check (no Rasa)."""
+
 from __future__ import annotations
 
 import hmac
 
-from bot.channels import tokens
-from bot.channels.tokens import configured_tokens, request_is_authorised
+from bot.runtime.channels.agents import tokens
+from bot.runtime.channels.agents.tokens import configured_tokens, request_is_authorised
 
 A, B = "xbtestmattermosttoken00001", "xbtestmattermosttoken00002"
 

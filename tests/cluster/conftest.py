@@ -1,17 +1,18 @@
 """The production topology on loopback, started once for the module: PostgreSQL, Redis, an action server,
 two Rasa instances sharing the tracker store and the locks, nginx in front."""
+
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from bot.deploy.cluster import Cluster, Ports
-from bot.deploy.programs import find_program
-from bot.serve import StartupError
+from bot.runtime.launcher import StartupError
+from bot.tooling.deploy.cluster import Cluster, Ports
+from bot.tooling.deploy.programs import find_program
 from tests.support.servers import API_TOKEN, quiet_env
 
 # 200 messages from one address in seconds: the per-address limit (docs/securite.md) would refuse most.
@@ -36,8 +37,14 @@ def cluster(trained_model: Path) -> Iterator[Cluster]:
     root = Path(tempfile.mkdtemp(prefix="cluster-", dir="/tmp"))
     root.chmod(0o755)  # PostgreSQL runs as `postgres` when the tests run as root
     # One action server keeps the start-up within budget; nginx still fronts it like a pool.
-    running = Cluster(root=root, ports=Ports.free(rasa_count=2, action_count=1), model_path=trained_model,
-                      base_env=quiet_env(RASA_API_TOKEN=API_TOKEN, **RATE_LIMITS_OFF), postgres_options=("fsync=off",), log=lambda _: None)
+    running = Cluster(
+        root=root,
+        ports=Ports.free(rasa_count=2, action_count=1),
+        model_path=trained_model,
+        base_env=quiet_env(RASA_API_TOKEN=API_TOKEN, **RATE_LIMITS_OFF),
+        postgres_options=("fsync=off",),
+        log=lambda _: None,
+    )
     try:
         running.start()
     except StartupError as exc:

@@ -1,5 +1,6 @@
 """Two Rasa instances behind nginx share one PostgreSQL tracker store and Redis locks: a conversation
 continues on whichever instance gets the next message, and concurrent traffic loses or duplicates nothing."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,17 +14,27 @@ import psycopg2
 import pytest
 import requests
 
-from bot.deploy.cluster import Cluster
-from bot.privacy.signing import copy_signature
-from bot.staff.project import StaffError
-from bot.staff.publish import RasaApi
+from bot.runtime.model_signing import copy_signature
+from bot.tooling.deploy.cluster import Cluster
+from bot.tooling.staff.project import StaffError
+from bot.tooling.staff.publish import RasaApi
 from tests.faults.support import socketio_exchange
 from tests.support.servers import API_TOKEN, free_port
 
 REST = "/webhooks/rest/webhook"
 # A realistic conversation of ten turns: follow-up questions only make sense with the stored context.
-SCRIPT = ["bonjour", "Parle-moi du serious game", "qui l'anime ?", "et c'est quand ?", "Qui organise le mind mapping ?",
-          "et les communs ?", "Comment renouveler mon passeport ?", "tu es un robot ?", "merci", "au revoir"]
+SCRIPT = [
+    "bonjour",
+    "Parle-moi du serious game",
+    "qui l'anime ?",
+    "et c'est quand ?",
+    "Qui organise le mind mapping ?",
+    "et les communs ?",
+    "Comment renouveler mon passeport ?",
+    "tu es un robot ?",
+    "merci",
+    "au revoir",
+]
 
 
 def say(url: str, sender: str, text: str) -> str:
@@ -63,7 +74,12 @@ def test_a_conversation_continues_when_consecutive_messages_land_on_different_in
     assert "Région Pays de la Loire" in say(second, sender, "Qui organise le mind mapping ?")
     assert "Conseil départemental de la Loire-Atlantique" in say(first, sender, "et les communs ?")
     assert [text for text, replies in turns(stored_events(cluster, sender)) if replies] == [
-        "Parle-moi du serious game", "qui l'anime ?", "et c'est quand ?", "Qui organise le mind mapping ?", "et les communs ?"]
+        "Parle-moi du serious game",
+        "qui l'anime ?",
+        "et c'est quand ?",
+        "Qui organise le mind mapping ?",
+        "et les communs ?",
+    ]
 
 
 def test_concurrent_conversations_through_nginx_lose_and_duplicate_no_event(cluster):
@@ -83,11 +99,21 @@ def test_concurrent_conversations_through_nginx_lose_and_duplicate_no_event(clus
 
 def test_socketio_through_nginx_keeps_its_session_on_one_instance(cluster):
     session = f"socket-{uuid.uuid4().hex[:8]}"
-    received = asyncio.run(socketio_exchange(cluster.public_url, [
-        ("user_uttered", {"message": "Parle-moi du serious game", "session_id": session}),
-    ], wait_for=1, timeout=60, session_id=session))
+    received = asyncio.run(
+        socketio_exchange(
+            cluster.public_url,
+            [
+                ("user_uttered", {"message": "Parle-moi du serious game", "session_id": session}),
+            ],
+            wait_for=1,
+            timeout=60,
+            session_id=session,
+        )
+    )
     assert any("Serious game : mener un entretien difficile" in (m.get("text") or "") for m in received), received
-    assert [text for text, replies in turns(stored_events(cluster, session)) if replies] == ["Parle-moi du serious game"]
+    assert [text for text, replies in turns(stored_events(cluster, session)) if replies] == [
+        "Parle-moi du serious game"
+    ]
 
 
 def test_only_the_public_channels_and_the_page_are_exposed_by_nginx(cluster):
@@ -122,4 +148,6 @@ def test_a_published_model_is_loaded_into_every_instance_listed_in_rasa_urls(clu
     monkeypatch.setenv("RASA_API_TOKEN", API_TOKEN)
     RasaApi.from_settings().load(signed_copy(cluster.model, tmp_path))
     assert loaded_models(cluster) == ["candidat.tar.gz", "candidat.tar.gz"]
-    assert "Serious game : mener un entretien difficile" in say(cluster.public_url, "apres-publication", "Parle-moi du serious game")
+    assert "Serious game : mener un entretien difficile" in say(
+        cluster.public_url, "apres-publication", "Parle-moi du serious game"
+    )

@@ -4,12 +4,14 @@ stores: tests stop, freeze, lock and kill them without touching the session serv
 Both stacks (SQLite, and PostgreSQL where installed) start in parallel: Rasa's start-up (~30 s,
 imports and model loading) is most of this suite's time.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 import pytest
 
@@ -31,8 +33,12 @@ def stacks(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         result.postgres = Postgres().init()
         result.postgres.start()
         pg_folder = tmp_path_factory.mktemp("pg-stack")
-        result.pg = FaultStack(trained_model, pg_folder, pg_folder / "unused.db",
-                               extra_args=["--endpoints", str(pg_endpoints(pg_folder, result.postgres.port))])
+        result.pg = FaultStack(
+            trained_model,
+            pg_folder,
+            pg_folder / "unused.db",
+            extra_args=["--endpoints", str(pg_endpoints(pg_folder, result.postgres.port))],
+        )
     try:
         with ThreadPoolExecutor(2) as pool:
             for started in [pool.submit(s.start) for s in (result.sqlite, result.pg) if s is not None]:

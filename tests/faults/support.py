@@ -3,6 +3,7 @@
 `FaultStack` is an action server and a Rasa server of their own (own SQLite tracker store), so that
 stopping, freezing or killing them never disturbs the session servers other suites use.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -21,7 +22,14 @@ from typing import Any, Optional
 
 import requests
 
-from tests.support.servers import API_TOKEN, AGENTS_TEST_TOKEN, Server, free_port, start_action_server, start_rasa_server
+from tests.support.servers import (
+    AGENTS_TEST_TOKEN,
+    API_TOKEN,
+    Server,
+    free_port,
+    start_action_server,
+    start_rasa_server,
+)
 
 REST = "/webhooks/rest/webhook"
 AGENTS = "/webhooks/agents/webhook"
@@ -31,7 +39,9 @@ def rest(server: Server, sender: str, text: str, timeout: float = 30, **extra: A
     return requests.post(server.url + REST, json={"sender": sender, "message": text, **extra}, timeout=timeout)
 
 
-def rest_raw(server: Server, body: bytes, content_type: str = "application/json", timeout: float = 30) -> requests.Response:
+def rest_raw(
+    server: Server, body: bytes, content_type: str = "application/json", timeout: float = 30
+) -> requests.Response:
     return requests.post(server.url + REST, data=body, headers={"Content-Type": content_type}, timeout=timeout)
 
 
@@ -48,8 +58,9 @@ def stored_events(tracker_db: Path | str, sender: str) -> list[dict]:
 
 
 def api_events(server: Server, sender: str) -> list[dict]:
-    reply = requests.get(f"{server.url}/conversations/{sender}/tracker", params={"token": API_TOKEN, "include_events": "ALL"},
-                         timeout=30)
+    reply = requests.get(
+        f"{server.url}/conversations/{sender}/tracker", params={"token": API_TOKEN, "include_events": "ALL"}, timeout=30
+    )
     reply.raise_for_status()
     return reply.json()["events"]
 
@@ -86,7 +97,7 @@ class FaultStack:
     action_port: int = field(default_factory=free_port)
     restarts: int = 0
 
-    def start(self) -> "FaultStack":
+    def start(self) -> FaultStack:
         self.start_actions()
         self.start_rasa()
         return self
@@ -109,9 +120,15 @@ class FaultStack:
         os.kill(self.actions.process.pid, signal.SIGCONT)
 
     def start_rasa(self) -> Server:
-        self.rasa = start_rasa_server(self.model, f"http://127.0.0.1:{self.action_port}", self.logs, self.tracker_db,
-                                      extra_args=self.extra_args or None,
-                                      AGENTS_WEBHOOK_TOKENS=AGENTS_TEST_TOKEN, **self.extra_env)
+        self.rasa = start_rasa_server(
+            self.model,
+            f"http://127.0.0.1:{self.action_port}",
+            self.logs,
+            self.tracker_db,
+            extra_args=self.extra_args or None,
+            AGENTS_WEBHOOK_TOKENS=AGENTS_TEST_TOKEN,
+            **self.extra_env,
+        )
         return self.rasa
 
     def kill_rasa(self) -> None:
@@ -141,8 +158,15 @@ class FaultStack:
 
 # --- socket.io ---------------------------------------------------------------------------------------
 
-async def socketio_exchange(url: str, events: list[tuple[str, Any]], settle: float = 1.0, wait_for: int = 0,
-                            timeout: float = 30, session_id: Optional[str] = None) -> list[Any]:
+
+async def socketio_exchange(
+    url: str,
+    events: list[tuple[str, Any]],
+    settle: float = 1.0,
+    wait_for: int = 0,
+    timeout: float = 30,
+    session_id: Optional[str] = None,
+) -> list[Any]:
     """Connect (long-polling: this aiohttp is too old for engineio's websocket client), send `events` [(name, data)], collect `bot_uttered` until `wait_for` replies
     arrived (or `settle` s of quiet), disconnect. Returns the bot messages in order."""
     import engineio.payload
@@ -209,7 +233,7 @@ class Postgres:
     def run(self, *command: str) -> None:
         subprocess.run([*self.prefix, *command], check=True, capture_output=True, timeout=60)
 
-    def init(self) -> "Postgres":
+    def init(self) -> Postgres:
         self.run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
         return self
 
@@ -221,7 +245,9 @@ class Postgres:
         self.run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def cleanup(self) -> None:
-        subprocess.run([*self.prefix, "pg_ctl", "-D", str(self.data), "-m", "immediate", "stop"], capture_output=True, timeout=60)
+        subprocess.run(
+            [*self.prefix, "pg_ctl", "-D", str(self.data), "-m", "immediate", "stop"], capture_output=True, timeout=60
+        )
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -238,6 +264,8 @@ def pg_endpoints(folder: Path, port: int) -> Path:
     endpoints.write_text(
         "action_endpoint:\n  url: ${ACTION_SERVER_URL}\n  timeout: 4\n"
         "  headers:\n    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n"
-        "tracker_store:\n  type: bot.reliability.store.GuardedSQLTrackerStore\n  dialect: postgresql\n"
-        f"  url: 127.0.0.1\n  port: {port}\n  db: postgres\n  username: postgres\n", encoding="utf-8")
+        "tracker_store:\n  type: bot.runtime.stores.tracker_store.GuardedSQLTrackerStore\n  dialect: postgresql\n"
+        f"  url: 127.0.0.1\n  port: {port}\n  db: postgres\n  username: postgres\n",
+        encoding="utf-8",
+    )
     return endpoints

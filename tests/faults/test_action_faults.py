@@ -1,5 +1,6 @@
 """Action server stopped or frozen: a short apology with the contact within 5 s, never silence or a
 500; once it is back, the next question is answered normally by the same Rasa process."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,9 +9,18 @@ import uuid
 
 import requests
 
-from bot.catalogue import load_catalogue
+from bot.domain.catalogue import load_catalogue
 from tests.channels.mattermost import generic, mm_id
-from tests.faults.support import AGENTS, FaultStack, api_events, assert_no_traceback, rest, socketio_exchange, texts, turns
+from tests.faults.support import (
+    AGENTS,
+    FaultStack,
+    api_events,
+    assert_no_traceback,
+    rest,
+    socketio_exchange,
+    texts,
+    turns,
+)
 
 CONTACT = load_catalogue().contact.name
 APOLOGY = "je ne peux pas répondre pour le moment"
@@ -66,10 +76,18 @@ def test_frozen_action_server_gets_an_apology_within_five_seconds(stack: FaultSt
 
 def test_agents_and_socketio_channels_also_apologise(stack: FaultStack):
     stack.stop_actions()
-    body = requests.post(stack.rasa.url + AGENTS, json=generic(QUESTION, channel_id=mm_id(), user_id=mm_id()), timeout=10)
+    body = requests.post(
+        stack.rasa.url + AGENTS, json=generic(QUESTION, channel_id=mm_id(), user_id=mm_id()), timeout=10
+    )
     assert body.status_code == 200 and APOLOGY in body.json()["text"] and CONTACT in body.json()["text"]
 
     session = sender()
-    received = asyncio.run(socketio_exchange(stack.rasa.url, [("user_uttered", {"message": QUESTION, "session_id": session})],
-                                             wait_for=1, session_id=session))
+    received = asyncio.run(
+        socketio_exchange(
+            stack.rasa.url,
+            [("user_uttered", {"message": QUESTION, "session_id": session})],
+            wait_for=1,
+            session_id=session,
+        )
+    )
     assert any(APOLOGY in (m.get("text") or "") for m in received), received

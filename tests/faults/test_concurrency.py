@@ -1,6 +1,7 @@
 """50 conversations x 20 messages sent concurrently to one Rasa server: every message gets exactly one
 set of replies, and each conversation's stored tracker holds its turns in order, none duplicated or
 missing, each with the replies its sender received."""
+
 from __future__ import annotations
 
 import statistics
@@ -18,8 +19,16 @@ MESSAGES = 20
 # Cheap messages (answered by the domain's responses) with real questions (NLU entities, the action
 # server, context carried between turns) in between: 6 of 20 call the action server.
 QUESTIONS = [
-    "bonjour", "Quand a lieu l'atelier sur les communs ?", "merci", "qui l'organise ?", "aide",
-    "t'es un bot ?", "Qui organise le serious game ?", "merci", "et c'est quand ?", "bonjour",
+    "bonjour",
+    "Quand a lieu l'atelier sur les communs ?",
+    "merci",
+    "qui l'organise ?",
+    "aide",
+    "t'es un bot ?",
+    "Qui organise le serious game ?",
+    "merci",
+    "et c'est quand ?",
+    "bonjour",
 ]
 APOLOGY = "je ne peux pas répondre pour le moment"
 
@@ -30,8 +39,11 @@ def conversation(server_url: str, sender: str, latencies: list, lock: threading.
     received = []
     for seq in range(MESSAGES):
         started = time.monotonic()
-        reply = http.post(server_url + REST, json={"sender": sender, "message": QUESTIONS[seq % len(QUESTIONS)],
-                                                   "metadata": {"seq": seq}}, timeout=120)
+        reply = http.post(
+            server_url + REST,
+            json={"sender": sender, "message": QUESTIONS[seq % len(QUESTIONS)], "metadata": {"seq": seq}},
+            timeout=120,
+        )
         with lock:
             latencies.append(time.monotonic() - started)
         assert reply.status_code == 200, (sender, seq, reply.status_code, reply.text[:200])
@@ -77,6 +89,8 @@ def test_50_conversations_of_20_messages_concurrently(rasa_server):
     # On a machine of its own: none. Several trainings sharing the 2 cores made a few turns degrade.
     assert apologies <= total // 20, apologies
     ordered = sorted(latencies)
-    print(f"\nCharge : {total} messages ({CONVERSATIONS} conversations x {MESSAGES}) en {elapsed:.1f} s, "
-          f"{total / elapsed:.1f} msg/s ; latence médiane {statistics.median(ordered) * 1000:.0f} ms, "
-          f"p95 {ordered[int(0.95 * total)] * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms ; {apologies} excuses (délai d'action dépassé)")
+    print(
+        f"\nCharge : {total} messages ({CONVERSATIONS} conversations x {MESSAGES}) en {elapsed:.1f} s, "
+        f"{total / elapsed:.1f} msg/s ; latence médiane {statistics.median(ordered) * 1000:.0f} ms, "
+        f"p95 {ordered[int(0.95 * total)] * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms ; {apologies} excuses (délai d'action dépassé)"
+    )

@@ -3,6 +3,7 @@
 Each request gets a 4xx with a reason or a normal bot reply: never a 5xx, a stack trace or a stuck
 conversation. The counts printed at the end feed docs/fiabilite.md.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -16,7 +17,16 @@ import pytest
 import requests
 
 from tests.channels.mattermost import generic, mm_id, slash_command, slash_headers
-from tests.faults.support import AGENTS, REST, assert_no_traceback, rest, rest_raw, socketio_exchange, stored_events, texts
+from tests.faults.support import (
+    AGENTS,
+    REST,
+    assert_no_traceback,
+    rest,
+    rest_raw,
+    socketio_exchange,
+    stored_events,
+    texts,
+)
 
 BIG = "x" * 100_000
 NESTED = "[" * 50_000
@@ -117,8 +127,12 @@ def test_agents_hostile_text(rasa_server, name):
     text = HOSTILE_TEXTS[name]
     for reply in (
         requests.post(rasa_server.url + AGENTS, json=generic(text, channel_id=mm_id(), user_id=mm_id()), timeout=30),
-        requests.post(rasa_server.url + AGENTS, data=urlencode(slash_command(text, channel_id=mm_id(), user_id=mm_id())).encode(),
-                      headers=slash_headers(), timeout=30),
+        requests.post(
+            rasa_server.url + AGENTS,
+            data=urlencode(slash_command(text, channel_id=mm_id(), user_id=mm_id())).encode(),
+            headers=slash_headers(),
+            timeout=30,
+        ),
     ):
         count("Mattermost/Osmose")
         body = check_http(reply)
@@ -131,17 +145,31 @@ def test_agents_hostile_text(rasa_server, name):
 @pytest.mark.parametrize("name", [n for n in RAW_BODIES if n not in ("sender absent",)])
 def test_agents_hostile_body(rasa_server, name):
     for content_type in ("application/json", "application/x-www-form-urlencoded"):
-        reply = requests.post(rasa_server.url + AGENTS, data=RAW_BODIES[name], headers={"Content-Type": content_type}, timeout=30)
+        reply = requests.post(
+            rasa_server.url + AGENTS, data=RAW_BODIES[name], headers={"Content-Type": content_type}, timeout=30
+        )
         count("Mattermost/Osmose")
         check_http(reply)
         # Over 4 Kio the body is refused before anything is read from it (413), token included.
-        assert reply.status_code in ((413,) if len(RAW_BODIES[name]) > 4096 else (400, 401)), \
-            (name, content_type, reply.status_code, reply.text[:200])
+        assert reply.status_code in ((413,) if len(RAW_BODIES[name]) > 4096 else (400, 401)), (
+            name,
+            content_type,
+            reply.status_code,
+            reply.text[:200],
+        )
 
 
 def test_agents_wrong_types_with_a_valid_token(rasa_server):
-    for field, value in [("question", ["a"]), ("question", {"a": 1}), ("channel_id", 5), ("user_id", None), ("platform", "X!"),
-                         ("response_url", "javascript:alert(1)"), ("question", NESTED[:900]), ("user_id", "a:b")]:
+    for field, value in [
+        ("question", ["a"]),
+        ("question", {"a": 1}),
+        ("channel_id", 5),
+        ("user_id", None),
+        ("platform", "X!"),
+        ("response_url", "javascript:alert(1)"),
+        ("question", NESTED[:900]),
+        ("user_id", "a:b"),
+    ]:
         payload = generic("bonjour", channel_id=mm_id(), user_id=mm_id())
         payload[field] = value
         reply = requests.post(rasa_server.url + AGENTS, json=payload, timeout=30)
@@ -151,7 +179,11 @@ def test_agents_wrong_types_with_a_valid_token(rasa_server):
 
 SESSION = "sio-hostile-0123456789"
 SOCKET_PAYLOADS = [
-    "bonjour", ["bonjour"], 42, None, True,
+    "bonjour",
+    ["bonjour"],
+    42,
+    None,
+    True,
     {"message": "bonjour"},  # no session_id
     {"message": "bonjour", "session_id": 42},
     {"message": "bonjour", "session_id": {"$ne": None}},
@@ -175,9 +207,14 @@ def test_socketio_hostile_payloads(rasa_server):
     assert len(refusals) >= 19, received
     assert not any("Traceback" in json.dumps(m) for m in received)
     # Not stuck: the same socket and session still get an answer.
-    after = asyncio.run(socketio_exchange(rasa_server.url, [("user_uttered", {"message": "Qui organise le serious game ?",
-                                                                              "session_id": session})],
-                                          wait_for=1, session_id=session))
+    after = asyncio.run(
+        socketio_exchange(
+            rasa_server.url,
+            [("user_uttered", {"message": "Qui organise le serious game ?", "session_id": session})],
+            wait_for=1,
+            session_id=session,
+        )
+    )
     assert any("IRA de Nantes" in (m.get("text") or "") for m in after), after
     assert rasa_server.process.poll() is None
 
@@ -209,7 +246,9 @@ def test_rest_burst_of_1000_from_one_sender(rasa_server):
     count("REST", BURST)
     accepted = statuses.count(200)
     assert set(statuses) <= {200, 429} and 1 <= accepted < 100, {s: statuses.count(s) for s in set(statuses)}
-    print(f"\nRafale REST : {BURST} messages en {elapsed:.1f} s, {accepted} traités, {statuses.count(429)} refusés (429)")
+    print(
+        f"\nRafale REST : {BURST} messages en {elapsed:.1f} s, {accepted} traités, {statuses.count(429)} refusés (429)"
+    )
     # Exactly one stored turn per accepted message, none for the refused ones.
     user_events = [e for e in stored_events(rasa_server.env["TRACKER_DB"], sender) if e["event"] == "user"]
     assert len(user_events) == accepted
@@ -222,7 +261,9 @@ def test_agents_burst_of_1000_from_one_sender(rasa_server):
     session = requests.Session()
 
     def send(i: int) -> int:
-        reply = session.post(rasa_server.url + AGENTS, json=generic(f"bonjour {i}", channel_id=channel, user_id=user), timeout=60)
+        reply = session.post(
+            rasa_server.url + AGENTS, json=generic(f"bonjour {i}", channel_id=channel, user_id=user), timeout=60
+        )
         check_http(reply)
         return reply.status_code
 
@@ -230,8 +271,11 @@ def test_agents_burst_of_1000_from_one_sender(rasa_server):
     count("Mattermost/Osmose", BURST)
     assert set(statuses) <= {200, 429} and 1 <= statuses.count(200) < 100
     time.sleep(1.5)
-    reply = requests.post(rasa_server.url + AGENTS, json=generic("Qui organise le serious game ?", channel_id=channel, user_id=user),
-                          timeout=30)
+    reply = requests.post(
+        rasa_server.url + AGENTS,
+        json=generic("Qui organise le serious game ?", channel_id=channel, user_id=user),
+        timeout=30,
+    )
     assert "IRA de Nantes" in reply.json()["text"]
 
 
@@ -244,9 +288,14 @@ def test_socketio_burst_of_1000_from_one_sender(rasa_server):
     refused = sum(1 for m in received if "patientez" in (m.get("text") or ""))
     assert greetings >= 1 and greetings + refused == BURST, (greetings, refused, len(received))
     time.sleep(1.5)
-    after = asyncio.run(socketio_exchange(rasa_server.url, [("user_uttered", {"message": "Qui organise le serious game ?",
-                                                                              "session_id": session})],
-                                          wait_for=1, session_id=session))
+    after = asyncio.run(
+        socketio_exchange(
+            rasa_server.url,
+            [("user_uttered", {"message": "Qui organise le serious game ?", "session_id": session})],
+            wait_for=1,
+            session_id=session,
+        )
+    )
     assert any("IRA de Nantes" in (m.get("text") or "") for m in after), after
 
 

@@ -3,6 +3,7 @@
 Whatever arrives, the pure helpers either accept it as a safe message or refuse it with a 4xx and
 a French reason: never another exception (which a server would turn into a 500).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,15 +15,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.catalogue import load_catalogue
-from bot.channels.payloads import PayloadError, decode_body, parse_request
-from bot.dates import bare_weekday, parse_french_date
-from bot.linking import Linker
-from bot.queries import matching_events, read_criteria
-from bot.reliability.inputs import (MAX_MESSAGE_CHARS, Inbound, RejectedInput, clean_message, validate_fields,
-                                    validate_rest_body)
-from bot.reliability.limits import SenderGate
-from bot.reliability.ratelimit import MemoryBackend, Rate
+from bot.domain.catalogue import load_catalogue
+from bot.domain.dates import bare_weekday, parse_french_date
+from bot.domain.linking import Linker
+from bot.domain.queries import matching_events, read_criteria
+from bot.runtime.channels.agents.payloads import PayloadError, decode_body, parse_request
+from bot.runtime.channels.inputs import (
+    MAX_MESSAGE_CHARS,
+    Inbound,
+    RejectedInput,
+    clean_message,
+    validate_fields,
+    validate_rest_body,
+)
+from bot.runtime.channels.limits import SenderGate
+from bot.runtime.channels.ratelimit import MemoryBackend, Rate
 
 CATALOGUE = load_catalogue()
 LINKER = Linker(CATALOGUE)
@@ -31,8 +38,23 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 # Text as hostile users write it: any code point (control, surrogate, emoji, RTL marks...) and
 # the usual suspects, mixed.
-HOSTILE_WORDS = ["<script>alert(1)</script>", "'; DROP TABLE events; --", "\x00", "\u202e", "\ufeff", "🎉👩‍💻",
-                 "serious game", "le 19", "jeudi prochain", "SGAR", "\n\n", "é" * 50, "a" * 3000, "{{7*7}}", "%s%n"]
+HOSTILE_WORDS = [
+    "<script>alert(1)</script>",
+    "'; DROP TABLE events; --",
+    "\x00",
+    "\u202e",
+    "\ufeff",
+    "🎉👩‍💻",
+    "serious game",
+    "le 19",
+    "jeudi prochain",
+    "SGAR",
+    "\n\n",
+    "é" * 50,
+    "a" * 3000,
+    "{{7*7}}",
+    "%s%n",
+]
 hostile_text = st.one_of(
     st.text(max_size=300),
     st.lists(st.one_of(st.sampled_from(HOSTILE_WORDS), st.text(max_size=20)), max_size=12).map(" ".join),
@@ -43,8 +65,15 @@ json_values = st.recursive(
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=30,
 )
-rest_objects = st.fixed_dictionaries({}, optional={"sender": json_values | hostile_text, "message": json_values | hostile_text,
-                                                   "metadata": json_values, "input_channel": json_values})
+rest_objects = st.fixed_dictionaries(
+    {},
+    optional={
+        "sender": json_values | hostile_text,
+        "message": json_values | hostile_text,
+        "metadata": json_values,
+        "input_channel": json_values,
+    },
+)
 
 
 def assert_safe(inbound: Inbound) -> None:
@@ -107,7 +136,9 @@ def test_deep_nesting_and_size_limits():
 
 
 @SETTINGS
-@given(json_values | rest_objects | st.dictionaries(st.sampled_from(["message", "session_id", "customData"]), json_values))
+@given(
+    json_values | rest_objects | st.dictionaries(st.sampled_from(["message", "session_id", "customData"]), json_values)
+)
 def test_socketio_payloads(data):
     try:
         assert_safe(validate_fields(data, metadata_key="customData", sender_key="session_id"))
@@ -116,13 +147,35 @@ def test_socketio_payloads(data):
 
 
 agent_fields = st.dictionaries(
-    st.sampled_from(["token", "command", "text", "question", "trigger_word", "post_id", "channel_id", "user_id", "team_id",
-                     "response_url", "platform", "from_bot", "from_webhook", "user_name", "message_id"]),
-    json_values, max_size=10)
+    st.sampled_from(
+        [
+            "token",
+            "command",
+            "text",
+            "question",
+            "trigger_word",
+            "post_id",
+            "channel_id",
+            "user_id",
+            "team_id",
+            "response_url",
+            "platform",
+            "from_bot",
+            "from_webhook",
+            "user_name",
+            "message_id",
+        ]
+    ),
+    json_values,
+    max_size=10,
+)
 
 
 @SETTINGS
-@given(st.binary(max_size=2000), st.sampled_from(["application/json", "application/x-www-form-urlencoded", "text/plain", None]))
+@given(
+    st.binary(max_size=2000),
+    st.sampled_from(["application/json", "application/x-www-form-urlencoded", "text/plain", None]),
+)
 def test_agents_decode_any_bytes(body, content_type):
     try:
         fields = decode_body(content_type, body)
@@ -138,8 +191,10 @@ def test_agents_decode_any_bytes(body, content_type):
 @SETTINGS
 @given(agent_fields)
 def test_agents_parse_any_fields(fields):
-    for content_type, body in (("application/json", json.dumps(fields).encode()),
-                               ("application/x-www-form-urlencoded", urlencode({k: str(v) for k, v in fields.items()}).encode())):
+    for content_type, body in (
+        ("application/json", json.dumps(fields).encode()),
+        ("application/x-www-form-urlencoded", urlencode({k: str(v) for k, v in fields.items()}).encode()),
+    ):
         try:
             request = parse_request(decode_body(content_type, body))
         except PayloadError as exc:
@@ -157,7 +212,10 @@ def test_agents_deeply_nested_json_is_a_400_not_a_crash():
 @given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.floats(0, 0.5), st.booleans()), max_size=200))
 def test_rate_limit_and_gate_bound_rate_and_messages_in_flight(steps):
     now = [0.0]
-    rate, limiter = Rate(per_minute=120, burst=5), MemoryBackend(clock=lambda: now[0])  # 2 per second after a burst of 5
+    rate, limiter = (
+        Rate(per_minute=120, burst=5),
+        MemoryBackend(clock=lambda: now[0]),
+    )  # 2 per second after a burst of 5
     gate = SenderGate(max_in_flight=2)
     admitted: dict[str, int] = {}
     open_: dict[str, int] = {}

@@ -1,5 +1,6 @@
 """kill -9 of the Rasa server in the middle of a load: after a restart on the same tracker store,
 every acknowledged turn is there once, in order, and the conversations continue with their context."""
+
 from __future__ import annotations
 
 import threading
@@ -24,8 +25,11 @@ def load(url: str, sender: str, stop: threading.Event) -> tuple[list[int], int]:
         if stop.is_set():
             return acknowledged, seq - 1
         try:
-            reply = http.post(url + REST, json={"sender": sender, "message": LOAD[seq % len(LOAD)], "metadata": {"seq": seq}},
-                              timeout=30)
+            reply = http.post(
+                url + REST,
+                json={"sender": sender, "message": LOAD[seq % len(LOAD)], "metadata": {"seq": seq}},
+                timeout=30,
+            )
         except requests.RequestException:
             return acknowledged, seq  # the one in flight when the server died: stored or not, never half
         assert reply.status_code == 200 and reply.json(), reply.text[:200]

@@ -1,5 +1,6 @@
 """Start-up with a bad catalogue or without a usable model: one French line saying what is wrong and
 how to fix it, a non-zero exit code, no traceback, and no server left running."""
+
 from __future__ import annotations
 
 import subprocess
@@ -8,15 +9,18 @@ import sys
 import pytest
 import yaml
 
-from bot.catalogue import DEFAULT_CATALOGUE_PATH
-from bot.settings import PROJECT_ROOT
+from bot.domain.catalogue import DEFAULT_CATALOGUE_PATH
+from bot.runtime.settings import PROJECT_ROOT
 from tests.support.servers import free_port, quiet_env
 
 
 def run_bot(tmp_path, **env: str) -> subprocess.CompletedProcess:
-    environ = quiet_env(RASA_PORT=str(free_port()), ACTION_PORT=str(free_port()), TRACKER_DB=str(tmp_path / "t.db"), **env)
-    return subprocess.run([sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=environ, capture_output=True,
-                          text=True, timeout=120)
+    environ = quiet_env(
+        RASA_PORT=str(free_port()), ACTION_PORT=str(free_port()), TRACKER_DB=str(tmp_path / "t.db"), **env
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=environ, capture_output=True, text=True, timeout=120
+    )
 
 
 def one_line_error(result: subprocess.CompletedProcess) -> str:
@@ -35,7 +39,9 @@ def catalogue_data() -> dict:
 
 def write(tmp_path, data) -> str:
     path = tmp_path / "catalogue.yml"
-    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(
+        data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return str(path)
 
 
@@ -58,7 +64,10 @@ CASES = {
     "fichier absent": (None, ["introuvable"]),
     "YAML invalide": ("events:\n  - id: x\n   title: [mal indenté\n", ["YAML invalide", "ligne"]),
     "champ manquant": (without_date, ["événement « mind-mapping »", "champ « date »"]),
-    "référence inconnue": (unknown_organiser, ["événement « demarches-simplifiees-osmose »", "« organisers »", "prefecture-inconnue"]),
+    "référence inconnue": (
+        unknown_organiser,
+        ["événement « demarches-simplifiees-osmose »", "« organisers »", "prefecture-inconnue"],
+    ),
     "date impossible": (bad_date, ["champ « date »"]),
 }
 

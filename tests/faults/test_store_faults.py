@@ -1,21 +1,30 @@
 """Tracker store unavailable (SQLite file locked for reading and writing, or for writing only):
 every channel answers a clear temporary error (REST: 503), nothing crashes, the conversation
 resumes with its context when the store is back, and no event stored before the fault is lost."""
+
 from __future__ import annotations
 
 import asyncio
 import sqlite3
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import requests
 
-from bot.catalogue import load_catalogue
+from bot.domain.catalogue import load_catalogue
 from tests.channels.mattermost import generic, mm_id
-from tests.faults.support import (AGENTS, FaultStack, assert_no_traceback, rest, socketio_exchange, stored_events, texts,
-                                  user_texts)
+from tests.faults.support import (
+    AGENTS,
+    FaultStack,
+    assert_no_traceback,
+    rest,
+    socketio_exchange,
+    stored_events,
+    texts,
+    user_texts,
+)
 
 CONTACT = load_catalogue().contact.name
 TEMPORARY = "erreur temporaire"
@@ -48,12 +57,22 @@ def check_fault(stack: FaultStack, mode: str) -> dict:
         assert TEMPORARY in texts(reply) and CONTACT in texts(reply)
         assert_no_traceback(reply)
         assert elapsed < 10
-        agent = requests.post(stack.rasa.url + AGENTS, json=generic("qui organise le serious game ?", channel_id=mm_id(),
-                                                                    user_id=mm_id()), timeout=30)
+        agent = requests.post(
+            stack.rasa.url + AGENTS,
+            json=generic("qui organise le serious game ?", channel_id=mm_id(), user_id=mm_id()),
+            timeout=30,
+        )
         assert agent.status_code == 200 and TEMPORARY in agent.json()["text"]
         session = f"sio-{uuid.uuid4().hex[:12]}"
-        received = asyncio.run(socketio_exchange(stack.rasa.url, [("user_uttered", {"message": "bonjour", "session_id": session})],
-                                                 wait_for=1, session_id=session, timeout=20))
+        received = asyncio.run(
+            socketio_exchange(
+                stack.rasa.url,
+                [("user_uttered", {"message": "bonjour", "session_id": session})],
+                wait_for=1,
+                session_id=session,
+                timeout=20,
+            )
+        )
         assert any(TEMPORARY in (m.get("text") or "") for m in received), received
         figures["messages"] += 3
         figures["refused"] += 3
@@ -65,7 +84,11 @@ def check_fault(stack: FaultStack, mode: str) -> dict:
     figures["messages"] += 1
     after = stored_events(stack.tracker_db, user)
     assert after[: len(before)] == before  # nothing stored before the fault is lost or rewritten
-    assert user_texts(after) == ["Parle-moi du serious game", "bonjour", "qui l'anime ?"]  # the refused turn: not stored
+    assert user_texts(after) == [
+        "Parle-moi du serious game",
+        "bonjour",
+        "qui l'anime ?",
+    ]  # the refused turn: not stored
     figures["events_lost"] = len(before) - sum(1 for a, b in zip(before, after) if a == b)
     return figures
 

@@ -1,4 +1,5 @@
 """The reliability helpers without a Rasa server: texts, action timeout, apology, guarded tracker store."""
+
 from __future__ import annotations
 
 import asyncio
@@ -10,9 +11,9 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.catalogue import load_catalogue
+from bot.domain.catalogue import load_catalogue
 from bot.reliability import actions, texts
-from bot.reliability.store import GuardedSQLTrackerStore, StoreUnavailable, watching
+from bot.runtime.stores.tracker_store import GuardedSQLTrackerStore, StoreUnavailable, watching
 
 CONTACT = load_catalogue().contact.name
 
@@ -24,8 +25,18 @@ def test_apology_and_temporary_error_name_the_catalogue_contact():
     assert "contacter" not in texts.apology(None)  # a catalogue that cannot be read: no invented contact
 
 
-@pytest.mark.parametrize("raw, expected", [(4, 4.0), ("2.5", 2.5), (None, actions.DEFAULT_TIMEOUT), ("x", actions.DEFAULT_TIMEOUT),
-                                           (0, actions.DEFAULT_TIMEOUT), (-1, actions.DEFAULT_TIMEOUT), (10_000, actions.DEFAULT_TIMEOUT)])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (4, 4.0),
+        ("2.5", 2.5),
+        (None, actions.DEFAULT_TIMEOUT),
+        ("x", actions.DEFAULT_TIMEOUT),
+        (0, actions.DEFAULT_TIMEOUT),
+        (-1, actions.DEFAULT_TIMEOUT),
+        (10_000, actions.DEFAULT_TIMEOUT),
+    ],
+)
 def test_action_timeout_comes_from_the_endpoint(raw, expected):
     config = EndpointConfig("http://localhost:5055/webhook", **({} if raw is None else {"timeout": raw}))
     assert actions.action_timeout(config) == expected
@@ -35,7 +46,7 @@ def test_action_timeout_comes_from_the_endpoint(raw, expected):
 def test_endpoints_yml_sets_an_action_timeout_below_five_seconds(monkeypatch):
     from rasa.core.utils import AvailableEndpoints
 
-    from bot.settings import PROJECT_ROOT
+    from bot.runtime.settings import PROJECT_ROOT
 
     monkeypatch.setenv("ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook")
     monkeypatch.setenv("TRACKER_DB", "var/tracker.db")
@@ -44,7 +55,7 @@ def test_endpoints_yml_sets_an_action_timeout_below_five_seconds(monkeypatch):
         monkeypatch.setenv(name, "sqlite" if name == "TRACKER_DIALECT" else "")
     endpoints = AvailableEndpoints.read_endpoints(str(PROJECT_ROOT / "endpoints.yml"))
     assert 0 < actions.action_timeout(endpoints.action) <= 4.5
-    assert endpoints.tracker_store.type == "bot.reliability.store.GuardedSQLTrackerStore"
+    assert endpoints.tracker_store.type == "bot.runtime.stores.tracker_store.GuardedSQLTrackerStore"
 
 
 def test_apology_once_per_turn():
@@ -58,10 +69,14 @@ def test_unreachable_action_server_gives_the_apology_not_an_exception():
     from rasa.core.channels.channel import CollectingOutputChannel
     from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 
-    action = actions.ResilientRemoteAction("action_answer_contact", EndpointConfig("http://127.0.0.1:9/webhook", timeout=1))
+    action = actions.ResilientRemoteAction(
+        "action_answer_contact", EndpointConfig("http://127.0.0.1:9/webhook", timeout=1)
+    )
     tracker = DialogueStateTracker("u", [])
     tracker.update(UserUttered("contact ?"))
-    events = asyncio.run(action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), tracker, Domain.empty()))
+    events = asyncio.run(
+        action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), tracker, Domain.empty())
+    )
     assert len(events) == 1 and isinstance(events[0], BotUttered) and CONTACT in events[0].text
 
 
@@ -71,11 +86,18 @@ def test_install_replaces_rasas_remote_action_once():
     actions.install()
     actions.install()
     assert rasa_action.RemoteAction is actions.ResilientRemoteAction
-    assert type(rasa_action.action_for_name_or_text("action_answer_contact", Domain.from_yaml("actions: [action_answer_contact]"),
-                                                    None)) is actions.ResilientRemoteAction
+    assert (
+        type(
+            rasa_action.action_for_name_or_text(
+                "action_answer_contact", Domain.from_yaml("actions: [action_answer_contact]"), None
+            )
+        )
+        is actions.ResilientRemoteAction
+    )
 
 
 # --- tracker store --------------------------------------------------------------------------------
+
 
 def _turn(tracker: DialogueStateTracker, text: str) -> None:
     tracker.update(UserUttered(text))
@@ -95,9 +117,8 @@ def test_guarded_store_refuses_to_write_a_conversation_it_could_not_read(tmp_pat
 
         lock = sqlite3.connect(db_path, timeout=0.1)
         lock.execute("BEGIN EXCLUSIVE")
-        with watching() as watch:
-            with pytest.raises(Exception):
-                await store.retrieve("citoyen")
+        with watching() as watch, pytest.raises(Exception):
+            await store.retrieve("citoyen")
         assert watch.failed and "lecture" in watch.detail
         lock.rollback()
         lock.close()
@@ -149,8 +170,8 @@ def test_credentials_open_the_hardened_rest_channel_at_the_usual_address(monkeyp
     from rasa.core.channels.rest import RestInput
     from rasa.core.run import create_http_input_channels
 
-    from bot.channels.rest import HardenedRestInput
-    from bot.settings import PROJECT_ROOT
+    from bot.runtime.channels.rest import HardenedRestInput
+    from bot.runtime.settings import PROJECT_ROOT
 
     monkeypatch.setenv("AGENTS_WEBHOOK_TOKENS", "xbtestmattermosttoken00001")
     channels = create_http_input_channels(None, str(PROJECT_ROOT / "credentials.yml"))

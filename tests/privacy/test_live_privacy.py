@@ -1,6 +1,7 @@
 """Through the real Rasa server (REST channel, session servers): a message with an email address and a
 phone number is understood and answered as usual — the NLU and the actions see the original text —
 while the tracker store holds it masked; a user whose conversation was purged comes back and is answered."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,8 @@ import subprocess
 import sys
 import uuid
 
-from bot.privacy.pii import EMAIL_MASK, PHONE_MASK
-from bot.settings import PROJECT_ROOT
+from bot.domain.personal_data import EMAIL_MASK, PHONE_MASK
+from bot.runtime.settings import PROJECT_ROOT
 from tests.faults.support import stored_events, user_texts
 from tests.support.servers import ask, quiet_env, texts
 
@@ -27,8 +28,11 @@ def test_personal_data_is_answered_normally_and_stored_masked(rasa_server):
     events = stored_events(rasa_server.env["TRACKER_DB"], user)
     raw = json.dumps(events, ensure_ascii=False)
     assert "jean.dupont" not in raw and "12 34 56" not in raw, raw
-    assert user_texts(events) == [f"Parle-moi du serious game, mon courriel est {EMAIL_MASK}",
-                                  "qui l'anime ?", f"vous pouvez me rappeler au {PHONE_MASK}"]
+    assert user_texts(events) == [
+        f"Parle-moi du serious game, mon courriel est {EMAIL_MASK}",
+        "qui l'anime ?",
+        f"vous pouvez me rappeler au {PHONE_MASK}",
+    ]
 
 
 def test_a_user_whose_conversation_was_purged_is_answered_again(rasa_server):
@@ -37,8 +41,14 @@ def test_a_user_whose_conversation_was_purged_is_answered_again(rasa_server):
     db = rasa_server.env["TRACKER_DB"]
     with sqlite3.connect(db, timeout=10) as connection:  # 40 days go by
         connection.execute("UPDATE events SET timestamp = timestamp - ? WHERE sender_id = ?", (40 * DAY, user))
-    result = subprocess.run([sys.executable, "-m", "bot", "purge"], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                            env=quiet_env(TRACKER_DB=db, TRACKER_RETENTION_DAYS="30"), timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "purge"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env=quiet_env(TRACKER_DB=db, TRACKER_RETENTION_DAYS="30"),
+        timeout=120,
+    )
     assert result.returncode == 0 and "1 supprimée(s) entièrement" in result.stdout, result.stdout + result.stderr
     assert stored_events(db, user) == []
 

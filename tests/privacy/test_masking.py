@@ -1,16 +1,37 @@
-"""The masker (bot/privacy/pii.py): no email address or phone number survives it, and ordinary French
+"""The masker (bot/domain/personal_data.py): no email address or phone number survives it, and ordinary French
 sentences — dates, times, years, counts — come out unchanged."""
+
 from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.privacy.pii import EMAIL_MASK, PHONE_MASK, mask, mask_event
+from bot.domain.personal_data import EMAIL_MASK, PHONE_MASK, mask, mask_event
 
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
-SENTENCES = ["écrivez-moi à {}", "mon adresse : {} merci", "{}", "contact ({}) pour l'atelier", "c'est {}, rappelez-moi",
-             "joignable au {} après 14h"]
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+SENTENCES = [
+    "écrivez-moi à {}",
+    "mon adresse : {} merci",
+    "{}",
+    "contact ({}) pour l'atelier",
+    "c'est {}, rappelez-moi",
+    "joignable au {} après 14h",
+]
 SEPARATORS = st.sampled_from([" ", ".", "-", ""])
 DIGIT_PAIRS = st.lists(st.integers(0, 99).map(lambda n: f"{n:02d}"), min_size=4, max_size=4)
 
@@ -27,10 +48,15 @@ def phone_numbers(draw) -> str:
 
 
 LOCAL = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789._+-"), min_size=1, max_size=20).filter(
-    lambda s: s[0] not in ".")
+    lambda s: s[0] not in "."
+)
 LABEL = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789-"), min_size=1, max_size=12)
-french_emails = st.builds(lambda local, labels, tld: f"{local}@{'.'.join(labels)}.{tld}", LOCAL,
-                          st.lists(LABEL, min_size=1, max_size=3), st.sampled_from(["fr", "org", "gouv.fr", "com", "eu"]))
+french_emails = st.builds(
+    lambda local, labels, tld: f"{local}@{'.'.join(labels)}.{tld}",
+    LOCAL,
+    st.lists(LABEL, min_size=1, max_size=3),
+    st.sampled_from(["fr", "org", "gouv.fr", "com", "eu"]),
+)
 DIGIT_RUN = re.compile(r"\d(?:[\s.()+-]*\d){8,}")  # what is left of a phone number: 9 digits or more in a row
 
 
@@ -52,10 +78,20 @@ def test_no_phone_number_survives(sentence, phone):
 def ordinary_sentences(draw) -> str:
     day, month, year = draw(st.integers(1, 31)), draw(st.sampled_from(MONTHS)), draw(st.integers(1990, 2040))
     hour, minute = draw(st.integers(0, 23)), draw(st.integers(0, 59))
-    parts = [f"le {day} {month} {year} à {hour}h", f"{hour}h{minute:02d}", f"{hour}:{minute:02d}", f"{year}-{year + 1}",
-             f"{day:02d}/{draw(st.integers(1, 12)):02d}/{year}", f"{year}-{draw(st.integers(1, 12)):02d}-{day:02d}",
-             f"du {day} au {min(day + 3, 31)} {month}", f"{draw(st.integers(2, 500))} participants", "44000 Nantes",
-             f"salle {draw(st.integers(1, 300))}", f"édition {year}", "quel est le programme du 24 ?"]
+    parts = [
+        f"le {day} {month} {year} à {hour}h",
+        f"{hour}h{minute:02d}",
+        f"{hour}:{minute:02d}",
+        f"{year}-{year + 1}",
+        f"{day:02d}/{draw(st.integers(1, 12)):02d}/{year}",
+        f"{year}-{draw(st.integers(1, 12)):02d}-{day:02d}",
+        f"du {day} au {min(day + 3, 31)} {month}",
+        f"{draw(st.integers(2, 500))} participants",
+        "44000 Nantes",
+        f"salle {draw(st.integers(1, 300))}",
+        f"édition {year}",
+        "quel est le programme du 24 ?",
+    ]
     return " ".join(draw(st.lists(st.sampled_from(parts), min_size=1, max_size=4)))
 
 
@@ -68,18 +104,30 @@ def test_ordinary_french_sentences_are_untouched(sentence):
 def test_a_user_event_is_masked_everywhere_and_its_entities_still_point_at_their_words():
     text = "je suis jean.dupont@example.org, le serious game c'est quand ? 06 12 34 56 78"
     start = text.index("serious game")
-    event = {"event": "user", "timestamp": 1.0, "text": text, "input_channel": "rest",
-             "metadata": {"user_name": "Jean", "reply_to": "jean.dupont@example.org"},
-             "parse_data": {"text": text, "intent": {"name": "ask_date", "confidence": 0.9},
-                            "entities": [{"entity": "event", "start": start, "end": start + 12, "value": "serious-game"},
-                                         {"entity": "event", "start": 8, "end": 19, "value": "jean.dupont"}]}}
+    event = {
+        "event": "user",
+        "timestamp": 1.0,
+        "text": text,
+        "input_channel": "rest",
+        "metadata": {"user_name": "Jean", "reply_to": "jean.dupont@example.org"},
+        "parse_data": {
+            "text": text,
+            "intent": {"name": "ask_date", "confidence": 0.9},
+            "entities": [
+                {"entity": "event", "start": start, "end": start + 12, "value": "serious-game"},
+                {"entity": "event", "start": 8, "end": 19, "value": "jean.dupont"},
+            ],
+        },
+    }
     masked = mask_event(event)
     expected = f"je suis {EMAIL_MASK}, le serious game c'est quand ? {PHONE_MASK}"
     assert masked["text"] == masked["parse_data"]["text"] == expected
     assert masked["metadata"]["reply_to"] == EMAIL_MASK
     first, inside = masked["parse_data"]["entities"]
-    assert expected[first["start"]:first["end"]] == "serious game" and first["value"] == "serious-game"
-    assert expected[inside["start"]:inside["end"]] == EMAIL_MASK  # an entity within personal data covers its placeholder
+    assert expected[first["start"] : first["end"]] == "serious game" and first["value"] == "serious-game"
+    assert (
+        expected[inside["start"] : inside["end"]] == EMAIL_MASK
+    )  # an entity within personal data covers its placeholder
     assert masked["parse_data"]["intent"] == {"name": "ask_date", "confidence": 0.9}
     assert event["text"] == text  # the caller's event (what the NLU and the actions use) is left alone
 
@@ -92,11 +140,23 @@ def test_slot_and_bot_events_are_masked():
 
 
 def test_review_drops_entities_that_sit_on_a_placeholder_of_the_stored_text():
-    from bot.staff.review import annotate
+    from bot.tooling.staff.review import annotate
 
     text = "écrire à hackathon@exemple.fr pour le hackathon"
     inside, outside = text.index("hackathon"), text.rindex("hackathon")
-    stored = mask_event({"event": "user", "text": text,
-                         "parse_data": {"entities": [{"entity": "event", "start": inside, "end": inside + 9, "value": "hackathon"},
-                                                     {"entity": "event", "start": outside, "end": outside + 9, "value": "hackathon"}]}})
-    assert annotate(stored["text"], stored["parse_data"]["entities"]) == f"écrire à {EMAIL_MASK} pour le [hackathon](event)"
+    stored = mask_event(
+        {
+            "event": "user",
+            "text": text,
+            "parse_data": {
+                "entities": [
+                    {"entity": "event", "start": inside, "end": inside + 9, "value": "hackathon"},
+                    {"entity": "event", "start": outside, "end": outside + 9, "value": "hackathon"},
+                ]
+            },
+        }
+    )
+    assert (
+        annotate(stored["text"], stored["parse_data"]["entities"])
+        == f"écrire à {EMAIL_MASK} pour le [hackathon](event)"
+    )

@@ -1,6 +1,7 @@
 """Only models trained by this project's own commands are loaded (a Rasa model archive is code: Rasa 3.6.21's
 model-loading advisory). Training signs the archive; `python -m bot run` and the staff publish and rollback
 refuse an unsigned, tampered or foreign one, in one French sentence."""
+
 from __future__ import annotations
 
 import io
@@ -12,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.privacy.signing import ModelSignatureError, sign, signature_path, signing_key, verify
-from bot.serve import trusted_model
-from bot.settings import PROJECT_ROOT
-from bot.staff.history import ModelHistory
-from bot.staff.project import Project, StaffError
-from bot.staff.publish import RasaApi
-from bot.staff.retrain import publish, rollback
+from bot.runtime.launcher import trusted_model
+from bot.runtime.model_signing import ModelSignatureError, sign, signature_path, signing_key, verify
+from bot.runtime.settings import PROJECT_ROOT
+from bot.tooling.staff.history import ModelHistory
+from bot.tooling.staff.project import Project, StaffError
+from bot.tooling.staff.publish import RasaApi
+from bot.tooling.staff.retrain import publish, rollback
 from tests.support.servers import free_port, quiet_env
 
 KEY = "cle-de-test-0123456789abcdef"
@@ -63,10 +64,16 @@ def test_the_key_is_generated_once_private_and_kept(tmp_path):
 
 
 def run_bot(tmp_path: Path, models: Path) -> subprocess.CompletedProcess:
-    env = quiet_env(RASA_PORT=str(free_port()), ACTION_PORT=str(free_port()), TRACKER_DB=str(tmp_path / "t.db"),
-                    MODELS_DIR=str(models), MODEL_SIGNING_KEY=KEY)
-    return subprocess.run([sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    env = quiet_env(
+        RASA_PORT=str(free_port()),
+        ACTION_PORT=str(free_port()),
+        TRACKER_DB=str(tmp_path / "t.db"),
+        MODELS_DIR=str(models),
+        MODEL_SIGNING_KEY=KEY,
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_start_up_refuses_an_unsigned_or_tampered_model_in_one_line(tmp_path):
@@ -82,8 +89,14 @@ def test_start_up_refuses_an_unsigned_or_tampered_model_in_one_line(tmp_path):
 
 def test_sign_model_command_makes_a_trusted_model_acceptable(tmp_path):
     model = archive(tmp_path / "models" / "venu-d-ailleurs.tar.gz")
-    result = subprocess.run([sys.executable, "-m", "bot", "sign-model", str(model)], cwd=PROJECT_ROOT, capture_output=True,
-                            text=True, env=quiet_env(MODEL_SIGNING_KEY=KEY), timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sign-model", str(model)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env=quiet_env(MODEL_SIGNING_KEY=KEY),
+        timeout=60,
+    )
     assert result.returncode == 0 and str(signature_path(model)) in result.stdout, result.stderr
     assert trusted_model(model.parent) == model
 

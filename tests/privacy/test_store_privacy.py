@@ -3,6 +3,7 @@ server: what reaches the database is masked, and what is older than TRACKER_RETE
 (at start-up, after a write once the interval has passed, and with `python -m bot purge`) without
 breaking the conversation of a user who comes back. PostgreSQL tests are skipped where its server
 programs are not installed."""
+
 from __future__ import annotations
 
 import asyncio
@@ -11,8 +12,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -20,9 +21,9 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.privacy.pii import EMAIL_MASK, PHONE_MASK
-from bot.reliability.store import GuardedSQLTrackerStore
-from bot.settings import PROJECT_ROOT
+from bot.domain.personal_data import EMAIL_MASK, PHONE_MASK
+from bot.runtime.settings import PROJECT_ROOT
+from bot.runtime.stores.tracker_store import GuardedSQLTrackerStore
 from tests.faults.support import PG_BINARIES, Postgres, pg_endpoints
 from tests.support.servers import quiet_env
 
@@ -37,11 +38,15 @@ def session(start: float, text: str) -> list:
     entity_start = text.index("serious game")
     return [
         # Rasa dates action_session_start after the SessionStarted it produced, and counts from the latter.
-        ActionExecuted("action_session_start", timestamp=start + 1), SessionStarted(timestamp=start),
+        ActionExecuted("action_session_start", timestamp=start + 1),
+        SessionStarted(timestamp=start),
         ActionExecuted("action_listen", timestamp=start + 2),
-        UserUttered(text, intent={"name": "ask_date", "confidence": 0.93},
-                    entities=[{"entity": "event", "start": entity_start, "end": entity_start + 12, "value": "serious-game"}],
-                    timestamp=start + 3),
+        UserUttered(
+            text,
+            intent={"name": "ask_date", "confidence": 0.93},
+            entities=[{"entity": "event", "start": entity_start, "end": entity_start + 12, "value": "serious-game"}],
+            timestamp=start + 3,
+        ),
         SlotSet("last_question", text, timestamp=start + 4),
         BotUttered(f"Le serious game a lieu le 24 novembre. Nous avons noté {EMAIL}.", timestamp=start + 5),
         ActionExecuted("action_listen", timestamp=start + 6),
@@ -95,9 +100,13 @@ def test_personal_data_is_masked_in_the_database_and_entities_still_fit(store_co
     raw = json.dumps(stored, ensure_ascii=False)
     assert "jean.dupont" not in raw and "12 34 56" not in raw, raw
     user = next(e for e in stored if e["event"] == "user")
-    assert user["text"] == user["parse_data"]["text"] == f"écrivez à {EMAIL_MASK} ou au {PHONE_MASK} : le serious game c'est quand ?"
+    assert (
+        user["text"]
+        == user["parse_data"]["text"]
+        == f"écrivez à {EMAIL_MASK} ou au {PHONE_MASK} : le serious game c'est quand ?"
+    )
     entity = user["parse_data"]["entities"][0]
-    assert user["text"][entity["start"]:entity["end"]] == "serious game" and entity["value"] == "serious-game"
+    assert user["text"][entity["start"] : entity["end"]] == "serious game" and entity["value"] == "serious-game"
     assert next(e for e in stored if e["event"] == "slot")["value"] == user["text"]
     assert EMAIL_MASK in next(e for e in stored if e["event"] == "bot")["text"]
     tracker = asyncio.run(store.retrieve("masque"))  # Rasa reads the masked conversation back without complaint
@@ -109,7 +118,11 @@ def test_old_conversations_and_old_sessions_go_recent_ones_stay(store_config, mo
     save(store, "parti", session(NOW - 40 * DAY, "le serious game c'est quand ?"))
     save(store, "revenu", session(NOW - 40 * DAY, "le serious game c'est quand ?"))
     old_count = len(rows(store, "revenu"))
-    save(store, "revenu", [*session(NOW - 40 * DAY, "le serious game c'est quand ?"), *session(NOW - 3600, "et le serious game ?")])
+    save(
+        store,
+        "revenu",
+        [*session(NOW - 40 * DAY, "le serious game c'est quand ?"), *session(NOW - 3600, "et le serious game ?")],
+    )
     save(store, "recent", session(NOW - 2 * DAY, "le serious game c'est quand ?"))
     before = {sender: len(rows(store, sender)) for sender in ("parti", "revenu", "recent")}
 
@@ -124,12 +137,17 @@ def test_old_conversations_and_old_sessions_go_recent_ones_stay(store_config, mo
     assert tracker.get_slot("last_question") == "et le serious game ?"
     tracker.update(UserUttered("qui l'anime ?", intent={"name": "ask_organiser", "confidence": 0.9}, timestamp=NOW))
     asyncio.run(store.save(tracker))
-    assert [e.get("text") for e in rows(store, "revenu") if e["event"] == "user"] == ["et le serious game ?", "qui l'anime ?"]
+    assert [e.get("text") for e in rows(store, "revenu") if e["event"] == "user"] == [
+        "et le serious game ?",
+        "qui l'anime ?",
+    ]
 
 
 def test_a_running_store_purges_again_after_its_interval(store_config, monkeypatch):
     store = open_store(store_config, monkeypatch, purge_interval=0.0)
-    save(store, "ancien", session(NOW - 31 * DAY, "le serious game c'est quand ?"))  # written, then purged on this write
+    save(
+        store, "ancien", session(NOW - 31 * DAY, "le serious game c'est quand ?")
+    )  # written, then purged on this write
     assert rows(store, "ancien") == []
     lazy = open_store(store_config, monkeypatch)  # default interval: one purge at start-up, the next in an hour
     save(lazy, "ancien", session(NOW - 31 * DAY, "le serious game c'est quand ?"))
@@ -160,8 +178,9 @@ def test_purge_command_deletes_and_counts_in_french(store_config, monkeypatch, t
     save(store, "recent", session(NOW - DAY, "le serious game c'est quand ?"))
     result = purge_command(store_config, tmp_path, "90")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ("Conversations de plus de 90 jours : 1 supprimée(s) entièrement, "
-                                     "7 événement(s) supprimé(s) au total."), result.stdout + result.stderr
+    assert result.stdout.strip() == (
+        "Conversations de plus de 90 jours : 1 supprimée(s) entièrement, 7 événement(s) supprimé(s) au total."
+    ), result.stdout + result.stderr
     assert rows(store, "parti") == [] and len(rows(store, "recent")) == 7
     again = purge_command(store_config, tmp_path, "90")
     assert "0 supprimée(s)" in again.stdout
@@ -170,25 +189,39 @@ def test_purge_command_deletes_and_counts_in_french(store_config, monkeypatch, t
 def test_purge_command_refuses_a_bad_retention_in_one_french_line(tmp_path):
     result = purge_command({"dialect": "sqlite", "db": str(tmp_path / "absent.db")}, tmp_path, "trois mois")
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines() == ["Impossible de démarrer — TRACKER_RETENTION_DAYS='trois mois' : "
-                                                  "nombre de jours entier attendu (0 = conserver sans limite)"]
+    assert result.stderr.strip().splitlines() == [
+        "Impossible de démarrer — TRACKER_RETENTION_DAYS='trois mois' : "
+        "nombre de jours entier attendu (0 = conserver sans limite)"
+    ]
 
 
 def test_staff_review_reads_the_same_store_masked(store_config, monkeypatch):
     """`make review` on the embedded SQLite file or, in the clustered deployment, on PostgreSQL."""
-    from bot.settings import tracker_database_url
-    from bot.staff.review import collect, read_tracker_store
+    from bot.runtime.settings import tracker_database_url
+    from bot.tooling.staff.review import collect, read_tracker_store
 
     store = open_store(store_config, monkeypatch)
     misunderstood = f"mon adresse {EMAIL}, vous pouvez me rappeler ?"
-    save(store, "revue", [ActionExecuted("action_listen", timestamp=NOW - 10),
-                          UserUttered(misunderstood, intent={"name": "nlu_fallback", "confidence": 0.5}, timestamp=NOW - 9),
-                          ActionExecuted("action_fallback", timestamp=NOW - 8)])
+    save(
+        store,
+        "revue",
+        [
+            ActionExecuted("action_listen", timestamp=NOW - 10),
+            UserUttered(misunderstood, intent={"name": "nlu_fallback", "confidence": 0.5}, timestamp=NOW - 9),
+            ActionExecuted("action_fallback", timestamp=NOW - 8),
+        ],
+    )
     if store_config["dialect"] == "sqlite":
         source = Path(store_config["db"])
     else:
-        source = tracker_database_url({"TRACKER_DIALECT": "postgresql", "TRACKER_HOST": "127.0.0.1",
-                                       "TRACKER_PORT": str(store_config["port"]), "TRACKER_DB": store_config["db"],
-                                       "TRACKER_USER": "postgres"})
+        source = tracker_database_url(
+            {
+                "TRACKER_DIALECT": "postgresql",
+                "TRACKER_HOST": "127.0.0.1",
+                "TRACKER_PORT": str(store_config["port"]),
+                "TRACKER_DB": store_config["db"],
+                "TRACKER_USER": "postgres",
+            }
+        )
     items = collect(read_tracker_store(source))
     assert [item.text for item in items] == [f"mon adresse {EMAIL_MASK}, vous pouvez me rappeler ?"]

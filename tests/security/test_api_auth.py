@@ -1,5 +1,6 @@
 """Rasa's HTTP API answers nobody without the token; the public routes say nothing sensitive; no client
 (page, widget, channels) needs the token; no command starts Rasa's API without one."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.serve import StartupError, rasa_server_command
-from bot.settings import PROJECT_ROOT, api_token, load_settings, local_secret
+from bot.runtime.launcher import StartupError, rasa_server_command
+from bot.runtime.settings import PROJECT_ROOT, api_token, load_settings, local_secret
 from tests.support.servers import ACTION_TOKEN, API_TOKEN, Server
 
 CONVERSATION = f"securite-{uuid.uuid4().hex[:8]}"
@@ -55,14 +56,20 @@ def test_the_list_covers_every_route_of_this_rasa_version():
 
     app = rasa.server.create_app(auth_token="x")
     app.router.finalize()
-    served = {(method, "/" + route.path) for route in app.router.routes for method in route.methods if method != "OPTIONS"}
-    checked = {(method, re.sub(r"/conversations/[^/]+/", "/conversations/<conversation_id:path>/", path))
-               for method, path, _ in [*PROTECTED, UNLOAD]}
+    served = {
+        (method, "/" + route.path) for route in app.router.routes for method in route.methods if method != "OPTIONS"
+    }
+    checked = {
+        (method, re.sub(r"/conversations/[^/]+/", "/conversations/<conversation_id:path>/", path))
+        for method, path, _ in [*PROTECTED, UNLOAD]
+    }
     public = {("GET", path) for path in PUBLIC}
     assert served - public == checked, served ^ (checked | public)
 
 
-@pytest.mark.parametrize("method, path, body", PROTECTED, ids=[f"{m} {p.replace(CONVERSATION, '<id>')}" for m, p, _ in PROTECTED])
+@pytest.mark.parametrize(
+    "method, path, body", PROTECTED, ids=[f"{m} {p.replace(CONVERSATION, '<id>')}" for m, p, _ in PROTECTED]
+)
 def test_every_api_route_refuses_a_missing_or_wrong_token(rasa_server, method, path, body):
     assert_refused(call(rasa_server, method, path, body), "sans jeton")
     assert_refused(call(rasa_server, method, path, body, token="mauvais-jeton"), "mauvais jeton")
@@ -94,7 +101,9 @@ def test_public_routes_say_nothing_sensitive(rasa_server):
 
 
 def test_the_page_and_the_widget_never_carry_a_token(web_page):
-    served = [requests.get(web_page.url + path, timeout=10) for path in ("/", "/static/chat/chat.js", "/static/chat/chat.css")]
+    served = [
+        requests.get(web_page.url + path, timeout=10) for path in ("/", "/static/chat/chat.js", "/static/chat/chat.css")
+    ]
     assert all(reply.status_code == 200 for reply in served)
     for reply in served:
         assert API_TOKEN not in reply.text and ACTION_TOKEN not in reply.text, reply.url
@@ -116,13 +125,17 @@ def test_secrets_never_reach_the_logs(rasa_server, action_server, guarded_rasa):
 
 # --- no API without a token --------------------------------------------------------------------------
 
+
 def test_no_rasa_command_is_built_without_a_token(tmp_path):
     settings = load_settings({})
     for empty in ("", "   "):
         with pytest.raises(StartupError, match="jeton"):
             rasa_server_command(settings, tmp_path / "m.tar.gz", empty)
     command = rasa_server_command(settings, tmp_path / "m.tar.gz", "un-jeton")
-    assert command[command.index("--enable-api") + 1:command.index("--enable-api") + 3] == ["--auth-token", "un-jeton"]
+    assert command[command.index("--enable-api") + 1 : command.index("--enable-api") + 3] == [
+        "--auth-token",
+        "un-jeton",
+    ]
 
 
 def test_every_command_that_enables_the_api_passes_a_token():
@@ -134,7 +147,9 @@ def test_every_command_that_enables_the_api_passes_a_token():
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         for found in re.finditer(r"[\"']--enable-api[\"']", text):  # in a command, not in prose
-            assert "--auth-token" in text[found.start():found.start() + 120], f"{path}: --enable-api sans --auth-token"
+            assert "--auth-token" in text[found.start() : found.start() + 120], (
+                f"{path}: --enable-api sans --auth-token"
+            )
 
 
 def test_local_secrets_are_generated_once_private_and_never_empty(tmp_path, monkeypatch):
@@ -146,4 +161,6 @@ def test_local_secrets_are_generated_once_private_and_never_empty(tmp_path, monk
     path.write_text("  \n")  # an emptied file must not mean "no token"
     again = api_token(path)
     assert again.strip() and again != first
-    assert local_secret("RASA_API_TOKEN", path, {"RASA_API_TOKEN": "depuis-l-environnement"}) == "depuis-l-environnement"
+    assert (
+        local_secret("RASA_API_TOKEN", path, {"RASA_API_TOKEN": "depuis-l-environnement"}) == "depuis-l-environnement"
+    )

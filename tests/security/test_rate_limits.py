@@ -1,6 +1,7 @@
 """Per-sender and per-address rate limits: 429 with Retry-After and a French reason on the real server
 (limits shared through a real redis-server), the client address believed from trusted proxies only, and
 the Redis backend itself: one budget for several limiters, never a refusal or a 500 because Redis fails."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,10 +16,16 @@ import pytest
 import redis
 import requests
 
-from bot.reliability.ratelimit import (TOO_MANY_FROM_ADDRESS, MemoryBackend, Rate, RateLimits, RateLimitSettings,
-                                       RedisBackend)
-from bot.reliability.texts import TOO_MANY
-from bot.security.client_ip import client_ip, parse_networks
+from bot.runtime.channels.client_ip import client_ip, parse_networks
+from bot.runtime.channels.ratelimit import (
+    TOO_MANY_FROM_ADDRESS,
+    MemoryBackend,
+    Rate,
+    RateLimits,
+    RateLimitSettings,
+    RedisBackend,
+)
+from bot.runtime.channels.texts import TOO_MANY
 from tests.channels.mattermost import generic, mm_id
 from tests.faults.support import AGENTS, REST, socketio_exchange
 from tests.security.conftest import GUARDED_LIMITS
@@ -35,8 +42,12 @@ def new_sender() -> str:
 
 def rest_from(server, visitor: str, sender: str | None = None) -> requests.Response:
     """A REST message from `visitor`, as nginx or the page (on loopback, trusted) forwards it."""
-    return requests.post(server.url + REST, json={"sender": sender or new_sender(), "message": "bonjour"},
-                         headers={"X-Forwarded-For": visitor}, timeout=30)
+    return requests.post(
+        server.url + REST,
+        json={"sender": sender or new_sender(), "message": "bonjour"},
+        headers={"X-Forwarded-For": visitor},
+        timeout=30,
+    )
 
 
 def assert_429(reply, reason: str) -> None:
@@ -46,6 +57,7 @@ def assert_429(reply, reason: str) -> None:
 
 
 # --- on the real server ------------------------------------------------------------------------------
+
 
 def test_per_address_limit_on_rest(guarded_rasa):
     statuses = [rest_from(guarded_rasa, "198.51.100.1").status_code for _ in range(IP_BURST)]
@@ -69,7 +81,9 @@ def test_forwarded_for_from_an_untrusted_peer_is_ignored(guarded_rasa):
     for i in range(IP_BURST + 1):
         connection = http.client.HTTPConnection(host, int(port), timeout=30, source_address=("127.0.0.2", 0))
         body = json.dumps({"sender": new_sender(), "message": "bonjour"})
-        connection.request("POST", REST, body, {"Content-Type": "application/json", "X-Forwarded-For": f"203.0.113.{i}"})
+        connection.request(
+            "POST", REST, body, {"Content-Type": "application/json", "X-Forwarded-For": f"203.0.113.{i}"}
+        )
         reply = connection.getresponse()
         statuses.append((reply.status, json.loads(reply.read() or b"null")))
         connection.close()
@@ -80,11 +94,22 @@ def test_forwarded_for_from_an_untrusted_peer_is_ignored(guarded_rasa):
 def test_per_address_limit_on_the_agents_channel_before_the_token(guarded_rasa):
     """Token guessing is bounded too: refused requests spend the address' budget."""
     visitor = {"X-Forwarded-For": "198.51.100.30"}
-    wrong = [requests.post(guarded_rasa.url + AGENTS, json=generic("bonjour", channel_id=mm_id(), user_id=mm_id(), token="x" * 26),
-                           headers=visitor, timeout=30).status_code for _ in range(IP_BURST)]
+    wrong = [
+        requests.post(
+            guarded_rasa.url + AGENTS,
+            json=generic("bonjour", channel_id=mm_id(), user_id=mm_id(), token="x" * 26),
+            headers=visitor,
+            timeout=30,
+        ).status_code
+        for _ in range(IP_BURST)
+    ]
     assert wrong == [401] * IP_BURST
-    reply = requests.post(guarded_rasa.url + AGENTS, json=generic("bonjour", channel_id=mm_id(), user_id=mm_id()), headers=visitor,
-                          timeout=30)
+    reply = requests.post(
+        guarded_rasa.url + AGENTS,
+        json=generic("bonjour", channel_id=mm_id(), user_id=mm_id()),
+        headers=visitor,
+        timeout=30,
+    )
     assert_429(reply, TOO_MANY_FROM_ADDRESS)
 
 
@@ -99,12 +124,19 @@ def test_the_page_passes_the_visitor_address_and_the_429_on(web_page):
     headers = {"Origin": web_page.url, "X-Forwarded-For": "192.0.2.41"}
 
     def chat(extra: dict) -> requests.Response:
-        return requests.post(web_page.url + "/api/chat", json={"sender": uuid.uuid4().hex, "message": "bonjour"},
-                             headers={**headers, **extra}, timeout=30)
+        return requests.post(
+            web_page.url + "/api/chat",
+            json={"sender": uuid.uuid4().hex, "message": "bonjour"},
+            headers={**headers, **extra},
+            timeout=30,
+        )
 
     assert [chat({}).status_code for _ in range(IP_BURST)] == [200] * IP_BURST
     refused = chat({})
-    assert refused.status_code == 429 and refused.json() == {"error": "trop_de_messages", "detail": TOO_MANY_FROM_ADDRESS}
+    assert refused.status_code == 429 and refused.json() == {
+        "error": "trop_de_messages",
+        "detail": TOO_MANY_FROM_ADDRESS,
+    }
     assert int(refused.headers["Retry-After"]) >= 1
     assert chat({"X-Forwarded-For": "192.0.2.42"}).status_code == 200  # another visitor of the page
 
@@ -117,6 +149,7 @@ def test_redis_holds_hashed_keys_only(guarded_rasa, redis_server):
 
 
 # --- the Redis backend against a real redis-server ---------------------------------------------------------
+
 
 def test_two_limiters_on_one_redis_share_one_budget(redis_server):
     settings = RateLimitSettings(sender=Rate(6, 4), ip=Rate(0, 1), redis_url=redis_server.url)
@@ -148,7 +181,7 @@ def test_concurrent_spending_never_exceeds_the_burst(redis_server):
 def test_redis_down_fails_open_with_a_warning_and_local_counting(caplog):
     backend = RedisBackend(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
     limits = RateLimits(RateLimitSettings(sender=Rate(6, 2), ip=Rate(0, 1)), backend)
-    with caplog.at_level(logging.WARNING, logger="bot.reliability.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="bot.runtime.channels.ratelimit"):
         results = asyncio.run(_checks(limits, new_sender(), 3))
     assert results == [None, None, TOO_MANY]  # still limited, by this process alone
     assert backend.failures == 1  # then Redis is left alone for a few seconds
@@ -176,6 +209,7 @@ async def _checks(limits: RateLimits, sender: str, count: int) -> list:
 
 # --- pure parts --------------------------------------------------------------------------------------
 
+
 def test_memory_backend_allows_the_burst_then_the_rate():
     now = [0.0]
     backend = MemoryBackend(clock=lambda: now[0])
@@ -191,12 +225,17 @@ def test_memory_backend_allows_the_burst_then_the_rate():
 def test_settings_from_the_environment():
     defaults = RateLimitSettings.from_env({})
     assert defaults == RateLimitSettings(Rate(120, 20), Rate(300, 60), None)
-    off = RateLimitSettings.from_env({"RATE_LIMIT_IP_PER_MINUTE": "0", "RATE_LIMIT_SENDER_PER_MINUTE": "0",
-                                      "REDIS_URL": "redis://cache:6379/0"})
+    off = RateLimitSettings.from_env(
+        {"RATE_LIMIT_IP_PER_MINUTE": "0", "RATE_LIMIT_SENDER_PER_MINUTE": "0", "REDIS_URL": "redis://cache:6379/0"}
+    )
     assert not off.ip.enabled and not off.sender.enabled and off.redis_url == "redis://cache:6379/0"
     assert asyncio.run(RateLimits(RateLimitSettings(Rate(0, 1), Rate(0, 1))).check("a", "1.2.3.4")) is None
-    for bad in ({"RATE_LIMIT_IP_PER_MINUTE": "beaucoup"}, {"RATE_LIMIT_SENDER_BURST": "-1"},
-                {"RATE_LIMIT_SENDER_BURST": "0"}, {"RATE_LIMIT_IP_PER_MINUTE": "nan"}):
+    for bad in (
+        {"RATE_LIMIT_IP_PER_MINUTE": "beaucoup"},
+        {"RATE_LIMIT_SENDER_BURST": "-1"},
+        {"RATE_LIMIT_SENDER_BURST": "0"},
+        {"RATE_LIMIT_IP_PER_MINUTE": "nan"},
+    ):
         with pytest.raises(ValueError, match="RATE_LIMIT_"):
             RateLimitSettings.from_env(bad)
 
@@ -206,7 +245,9 @@ def test_client_address():
     assert client_ip("203.0.113.9", None, loopback) == "203.0.113.9"
     assert client_ip("203.0.113.9", "198.51.100.1", loopback) == "203.0.113.9"  # untrusted peer: header ignored
     assert client_ip("127.0.0.1", "198.51.100.1", loopback) == "198.51.100.1"
-    assert client_ip("127.0.0.1", "6.6.6.6, 198.51.100.1", loopback) == "198.51.100.1"  # left part written by the client
+    assert (
+        client_ip("127.0.0.1", "6.6.6.6, 198.51.100.1", loopback) == "198.51.100.1"
+    )  # left part written by the client
     assert client_ip("127.0.0.1", "198.51.100.1, 127.0.0.1", loopback) == "198.51.100.1"  # two proxies of ours
     assert client_ip("127.0.0.1", "n'importe quoi", loopback) == "127.0.0.1"
     assert client_ip("::1", "2001:db8::5", loopback) == "2001:db8::5"

@@ -9,20 +9,21 @@ review/import round trip on the tracker store those conversations filled.
 The only training of the suite is the story-only retrain, which runs before the catalogue gets new
 names (new names change the lookup tables, hence the NLU, which would retrain for minutes).
 """
+
 from __future__ import annotations
 
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlparse
 
 import pytest
 import requests
 import yaml
 
-from bot.staff.sandbox import EXAMPLE_EVENT, project_with_cache
+from bot.tooling.staff.sandbox import EXAMPLE_EVENT, project_with_cache
 from tests.support.servers import API_TOKEN, Server, ask, quiet_env, start_action_server, start_rasa_server, texts
 
 QUESTION = "Quand a lieu le hackathon des données ?"
@@ -43,7 +44,9 @@ def servers(sandbox: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     logs = tmp_path_factory.mktemp("staff-logs")
     actions = start_action_server(logs, MOIS_CATALOGUE=str(sandbox / "data" / "catalogue.yml"))
     try:
-        rasa = start_rasa_server(sandbox / "models" / "mois-innovation.tar.gz", actions.url, logs, sandbox / "var" / "tracker.db")
+        rasa = start_rasa_server(
+            sandbox / "models" / "mois-innovation.tar.gz", actions.url, logs, sandbox / "var" / "tracker.db"
+        )
     except Exception:
         actions.stop()
         raise
@@ -55,9 +58,16 @@ def servers(sandbox: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 def staff(sandbox: Path, rasa: Server, *args: str, timeout: float = 1200) -> subprocess.CompletedProcess:
     """`python -m bot <args>` run by staff in the copy, pointed at the test servers."""
     port = str(urlparse(rasa.url).port)
-    env = quiet_env(RASA_HOST="127.0.0.1", RASA_PORT=port, RASA_API_TOKEN=API_TOKEN,
-                    RASA_CACHE_DIRECTORY=str(sandbox.parent / "rasa-cache"), TRACKER_DB=str(sandbox / "var" / "tracker.db"))
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=sandbox, env=env, capture_output=True, text=True, timeout=timeout)
+    env = quiet_env(
+        RASA_HOST="127.0.0.1",
+        RASA_PORT=port,
+        RASA_API_TOKEN=API_TOKEN,
+        RASA_CACHE_DIRECTORY=str(sandbox.parent / "rasa-cache"),
+        TRACKER_DB=str(sandbox / "var" / "tracker.db"),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=sandbox, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def loaded_model(rasa: Server) -> str:
@@ -69,8 +79,11 @@ def test_a_broken_story_is_refused_and_the_live_model_is_unchanged(sandbox, serv
     live = sandbox / "models" / "mois-innovation.tar.gz"
     before = (loaded_model(rasa), live.stat().st_mtime_ns)
     broken = sandbox / "data" / "stories" / "essai.yml"
-    broken.write_text('version: "3.1"\nstories:\n  - story: bonjour puis au revoir\n    steps:\n'
-                      "      - intent: greet\n      - action: utter_goodbye\n", encoding="utf-8")
+    broken.write_text(
+        'version: "3.1"\nstories:\n  - story: bonjour puis au revoir\n    steps:\n'
+        "      - intent: greet\n      - action: utter_goodbye\n",
+        encoding="utf-8",
+    )
     try:
         result = staff(sandbox, rasa, "retrain")
     finally:
@@ -87,13 +100,20 @@ def test_a_new_story_is_trained_published_followed_and_rolled_back(sandbox, serv
     assert HELP_START not in texts(ask(rasa, "staff-story-0", "tu es un robot ?"))
     rules = sandbox / "data" / "stories" / "rules.yml"
     assert BOT_CHALLENGE_RULE in rules.read_text(encoding="utf-8")
-    rules.write_text(rules.read_text(encoding="utf-8").replace(
-        BOT_CHALLENGE_RULE, "steps: [{intent: bot_challenge}, {action: utter_bot_challenge}, {action: utter_help}]"), encoding="utf-8")
+    rules.write_text(
+        rules.read_text(encoding="utf-8").replace(
+            BOT_CHALLENGE_RULE, "steps: [{intent: bot_challenge}, {action: utter_bot_challenge}, {action: utter_help}]"
+        ),
+        encoding="utf-8",
+    )
     stories = sandbox / "tests" / "test_stories.yml"
     # the existing "robot" conversation test now expects the help text too (Rasa checks the listen after it)
     updated = stories.read_text(encoding="utf-8").replace(
-        "      - action: utter_bot_challenge\n", "      - action: utter_bot_challenge\n      - action: utter_help\n")
-    stories.write_text(updated + """
+        "      - action: utter_bot_challenge\n", "      - action: utter_bot_challenge\n      - action: utter_help\n"
+    )
+    stories.write_text(
+        updated
+        + """
   - story: robot puis ce que sait faire l'assistant
     steps:
       - user: |
@@ -101,7 +121,9 @@ def test_a_new_story_is_trained_published_followed_and_rolled_back(sandbox, serv
         intent: bot_challenge
       - action: utter_bot_challenge
       - action: utter_help
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     old_model = loaded_model(rasa)
     started = time.monotonic()
     result = staff(sandbox, rasa, "retrain")
@@ -110,7 +132,9 @@ def test_a_new_story_is_trained_published_followed_and_rolled_back(sandbox, serv
     out = result.stdout
     assert "chargé dans le serveur Rasa" in out, out
     assert "Tests : conversations" in out and "exactitude des intentions" in out, out
-    print(f"\nretrain après un changement d'histoire : {elapsed:.0f} s (objectif chiffré par make bench-retrain)\n{out}")
+    print(
+        f"\nretrain après un changement d'histoire : {elapsed:.0f} s (objectif chiffré par make bench-retrain)\n{out}"
+    )
     assert loaded_model(rasa) != old_model
     answer = texts(ask(rasa, "staff-story-1", "tu es un robot ?"))
     assert "assistant automatique" in answer and HELP_START in answer, answer
@@ -127,7 +151,9 @@ def test_a_catalogue_edit_is_answered_within_5_seconds_without_restart(sandbox, 
     _, rasa = servers
     assert "27 novembre" not in texts(ask(rasa, "staff-cat-0", QUESTION))
     catalogue = sandbox / "data" / "catalogue.yml"
-    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("events:\n", "events:\n" + EXAMPLE_EVENT, 1), encoding="utf-8")
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8").replace("events:\n", "events:\n" + EXAMPLE_EVENT, 1), encoding="utf-8"
+    )
     edited = time.monotonic()
     answer = ""
     while time.monotonic() - edited < 5:
@@ -159,10 +185,12 @@ def test_a_broken_catalogue_is_refused_and_the_previous_one_keeps_serving(sandbo
 
 def test_review_and_import_round_trip_on_real_conversations(sandbox, servers, tmp_path):
     _, rasa = servers
-    for sender, message in [("staff-rev-1", "zorglub wakawaka, écrivez à marie.curie@example.org"),
-                            ("staff-rev-2", "Zorglub wakawaka, écrivez à paul@example.org"),
-                            ("staff-rev-3", "blorp rappelez moi au 06 12 34 56 78"),
-                            ("staff-rev-4", "Bonjour")]:
+    for sender, message in [
+        ("staff-rev-1", "zorglub wakawaka, écrivez à marie.curie@example.org"),
+        ("staff-rev-2", "Zorglub wakawaka, écrivez à paul@example.org"),
+        ("staff-rev-3", "blorp rappelez moi au 06 12 34 56 78"),
+        ("staff-rev-4", "Bonjour"),
+    ]:
         ask(rasa, sender, message)
     review_file = tmp_path / "revue.yml"
     # Every message is listed (threshold above 1): which made-up sentences fall under the default 0.7

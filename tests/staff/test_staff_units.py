@@ -1,4 +1,5 @@
 """Pure parts of the staff tooling: masking, failure explanations, history, review and import."""
+
 from __future__ import annotations
 
 import json
@@ -8,22 +9,25 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.staff import failures
-from bot.staff.changes import describe_changes, new_names
-from bot.staff.history import ModelHistory
-from bot.staff.pii import mask
-from bot.staff.project import Project, StaffError
-from bot.staff.review import annotate, collect, import_review, read_tracker_store, review
+from bot.tooling.staff import failures
+from bot.tooling.staff.changes import describe_changes, new_names
+from bot.tooling.staff.history import ModelHistory
+from bot.tooling.staff.pii import mask
+from bot.tooling.staff.project import Project, StaffError
+from bot.tooling.staff.review import annotate, collect, import_review, read_tracker_store, review
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("écrivez-moi à jean.dupont@example.org svp", "écrivez-moi à <courriel> svp"),
-    ("mon numéro 06 12 34 56 78", "mon numéro <téléphone>"),
-    ("+33 6 12 34 56 78 ou 0612345678", "<téléphone> ou <téléphone>"),
-    ("appelez le 02.40.41.20.20", "appelez le <téléphone>"),
-    ("le 19/11/2020 ou le 2020-11-19", "le 19/11/2020 ou le 2020-11-19"),
-    ("quel est le programme du 24 ?", "quel est le programme du 24 ?"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("écrivez-moi à jean.dupont@example.org svp", "écrivez-moi à <courriel> svp"),
+        ("mon numéro 06 12 34 56 78", "mon numéro <téléphone>"),
+        ("+33 6 12 34 56 78 ou 0612345678", "<téléphone> ou <téléphone>"),
+        ("appelez le 02.40.41.20.20", "appelez le <téléphone>"),
+        ("le 19/11/2020 ou le 2020-11-19", "le 19/11/2020 ou le 2020-11-19"),
+        ("quel est le programme du 24 ?", "quel est le programme du 24 ?"),
+    ],
+)
 def test_personal_data_is_masked_and_dates_are_kept(text, expected):
     assert mask(text) == expected
 
@@ -41,7 +45,8 @@ def test_validation_output_is_explained_in_french():
 def test_failed_conversation_names_the_story_and_the_first_wrong_step(tmp_path):
     # as written by `rasa test core` (Rasa 3.6.21); the user text comes from the test stories
     path = tmp_path / "failed_test_stories.yml"
-    path.write_text("""version: "3.1"
+    path.write_text(
+        """version: "3.1"
 stories:
 - story: robot puis aide (/tmp/st/test_x.yml)
   steps:
@@ -49,36 +54,63 @@ stories:
   - action: utter_bot_challenge
   - action: utter_help  # predicted: action_listen
   - action: action_listen  # predicted: action_fallback
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     source = tmp_path / "test_x.yml"
-    source.write_text("stories:\n- story: robot puis aide\n  steps:\n  - user: |\n      tu es un robot ?\n    intent: bot_challenge\n"
-                      "  - action: utter_bot_challenge\n  - action: utter_help\n", encoding="utf-8")
+    source.write_text(
+        "stories:\n- story: robot puis aide\n  steps:\n  - user: |\n      tu es un robot ?\n    intent: bot_challenge\n"
+        "  - action: utter_bot_challenge\n  - action: utter_help\n",
+        encoding="utf-8",
+    )
     assert failures.failed_conversations(path, [source]) == [
         "conversation « robot puis aide » après « tu es un robot ? » : l'action attendue était « utter_help », "
-        "le modèle a prédit « action_listen »"]
+        "le modèle a prédit « action_listen »"
+    ]
 
 
 def test_intent_errors_are_listed(tmp_path):
     path = tmp_path / "intent_errors.json"
-    path.write_text(json.dumps([{"text": "c'est quand ?", "intent": "ask_event_date",
-                                 "intent_prediction": {"name": "ask_day_programme", "confidence": 0.61}}]))
-    assert failures.intent_errors(path) == ["« c'est quand ? » : intention attendue « ask_event_date », comprise "
-                                            "« ask_day_programme » (confiance 0.61)"]
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "text": "c'est quand ?",
+                    "intent": "ask_event_date",
+                    "intent_prediction": {"name": "ask_day_programme", "confidence": 0.61},
+                }
+            ]
+        )
+    )
+    assert failures.intent_errors(path) == [
+        "« c'est quand ? » : intention attendue « ask_event_date », comprise « ask_day_programme » (confiance 0.61)"
+    ]
 
 
 def test_training_contradiction_names_the_rules():
-    output = ("rasa.shared.core.training_data.structures.InvalidRule: \nContradicting rules or stories found 🚨\n\n"
-              "- the prediction of the action 'utter_goodbye' in rule 'bonjour au revoir' is contradicting with rule(s) 'salutation'.\n")
+    output = (
+        "rasa.shared.core.training_data.structures.InvalidRule: \nContradicting rules or stories found 🚨\n\n"
+        "- the prediction of the action 'utter_goodbye' in rule 'bonjour au revoir' is contradicting with rule(s) 'salutation'.\n"
+    )
     lines = failures.training_problem(output)
     assert any("« bonjour au revoir » prévoit « utter_goodbye », contredit par « salutation »" in l for l in lines)
 
 
 def test_changes_between_manifests():
-    old = {"intents": ["greet"], "stories": ["règle : salutation"], "nlu_examples": {"greet": 10},
-           "names": {"event": ["serious game"]}, "figures": {"intent_accuracy": 0.96}}
-    new = {"intents": ["greet", "ask_room"], "stories": ["règle : salutation", "histoire : robot puis aide"],
-           "nlu_examples": {"greet": 12, "ask_room": 5}, "names": {"event": ["serious game", "hackathon"]},
-           "figures": {"conversations_passed": 33, "conversations_total": 33, "intent_accuracy": 0.97, "entity_f1": 0.93}}
+    old = {
+        "intents": ["greet"],
+        "stories": ["règle : salutation"],
+        "nlu_examples": {"greet": 10},
+        "names": {"event": ["serious game"]},
+        "figures": {"intent_accuracy": 0.96},
+    }
+    new = {
+        "intents": ["greet", "ask_room"],
+        "stories": ["règle : salutation", "histoire : robot puis aide"],
+        "nlu_examples": {"greet": 12, "ask_room": 5},
+        "names": {"event": ["serious game", "hackathon"]},
+        "figures": {"conversations_passed": 33, "conversations_total": 33, "intent_accuracy": 0.97, "entity_f1": 0.93},
+    }
     text = "\n".join(describe_changes(old, new))
     assert "Nouvelles intentions : ask_room" in text
     assert "histoire : robot puis aide" in text
@@ -108,20 +140,33 @@ def test_history_keeps_current_and_previous(tmp_path):
 
 def _tracker_db(path: Path, conversations: list[list[tuple[str, dict]]]) -> Path:
     connection = sqlite3.connect(path)
-    connection.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, timestamp REAL, "
-                       "intent_name TEXT, action_name TEXT, data TEXT)")
+    connection.execute(
+        "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, timestamp REAL, "
+        "intent_name TEXT, action_name TEXT, data TEXT)"
+    )
     for n, conversation in enumerate(conversations):
         for type_name, data in conversation:
-            connection.execute("INSERT INTO events (sender_id, type_name, action_name, data) VALUES (?, ?, ?, ?)",
-                               (f"s{n}", type_name, data.get("name"), json.dumps(data)))
+            connection.execute(
+                "INSERT INTO events (sender_id, type_name, action_name, data) VALUES (?, ?, ?, ?)",
+                (f"s{n}", type_name, data.get("name"), json.dumps(data)),
+            )
     connection.commit()
     connection.close()
     return path
 
 
 def _user(text: str, intent: str, confidence: float, ranking=(), entities=()) -> tuple[str, dict]:
-    return ("user", {"text": text, "parse_data": {"intent": {"name": intent, "confidence": confidence},
-                                                  "intent_ranking": list(ranking), "entities": list(entities)}})
+    return (
+        "user",
+        {
+            "text": text,
+            "parse_data": {
+                "intent": {"name": intent, "confidence": confidence},
+                "intent_ranking": list(ranking),
+                "entities": list(entities),
+            },
+        },
+    )
 
 
 def test_review_groups_masks_and_import_deduplicates(tmp_path):
@@ -130,28 +175,58 @@ def test_review_groups_masks_and_import_deduplicates(tmp_path):
     (tmp_path / "data" / "stories").mkdir(parents=True)
     (tmp_path / "tests" / "nlu").mkdir(parents=True)
     (tmp_path / "domain.yml").write_text("intents: [greet, ask_contact, ask_event_date]\n")
-    (tmp_path / "data" / "nlu" / "base.yml").write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - bonjour\n')
-    (tmp_path / "tests" / "nlu" / "test_nlu.yml").write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - salut à vous\n')
+    (tmp_path / "data" / "nlu" / "base.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - bonjour\n'
+    )
+    (tmp_path / "tests" / "nlu" / "test_nlu.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - salut à vous\n'
+    )
     (tmp_path / "data" / "stories" / "rules.yml").write_text(
         "rules:\n- rule: contact\n  steps: [{intent: ask_contact}, {action: action_answer_contact}]\n"
-        "- rule: date\n  steps: [{intent: ask_event_date}, {action: action_answer_event_date}]\n")
+        "- rule: date\n  steps: [{intent: ask_event_date}, {action: action_answer_event_date}]\n"
+    )
     fallback = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_contact", "confidence": 0.41}]
-    db = _tracker_db(tmp_path / "tracker.db", [
-        [_user("je veux écrire à marie@example.org", "nlu_fallback", 0.5, fallback), ("action", {"name": "action_fallback"})],
-        [_user("Je veux écrire à paul@example.org ?", "nlu_fallback", 0.5, fallback), ("action", {"name": "action_fallback"})],
-        [_user("c'est quand le serious game", "ask_event_date", 0.62,
-               entities=[{"entity": "event", "start": 15, "end": 27, "value": "serious-game", "extractor": "DIETClassifier"}]),
-         ("action", {"name": "action_answer_event_date"})],
-        [_user("bonjour", "greet", 0.99), ("action", {"name": "utter_greet"})],
-        [_user("/inform{\"event\":\"communs\"}", "inform", 0.2)],
-        [_user("salut à vous", "greet", 0.3)],
-    ])
+    db = _tracker_db(
+        tmp_path / "tracker.db",
+        [
+            [
+                _user("je veux écrire à marie@example.org", "nlu_fallback", 0.5, fallback),
+                ("action", {"name": "action_fallback"}),
+            ],
+            [
+                _user("Je veux écrire à paul@example.org ?", "nlu_fallback", 0.5, fallback),
+                ("action", {"name": "action_fallback"}),
+            ],
+            [
+                _user(
+                    "c'est quand le serious game",
+                    "ask_event_date",
+                    0.62,
+                    entities=[
+                        {
+                            "entity": "event",
+                            "start": 15,
+                            "end": 27,
+                            "value": "serious-game",
+                            "extractor": "DIETClassifier",
+                        }
+                    ],
+                ),
+                ("action", {"name": "action_answer_event_date"}),
+            ],
+            [_user("bonjour", "greet", 0.99), ("action", {"name": "utter_greet"})],
+            [_user('/inform{"event":"communs"}', "inform", 0.2)],
+            [_user("salut à vous", "greet", 0.3)],
+        ],
+    )
     messages = read_tracker_store(db)
     items = collect(messages)
     assert [(i.text, i.occurrences) for i in items][0] == ("je veux écrire à <courriel>", 2)
     assert {i.understood for i in items} == {"ask_contact", "ask_event_date", "greet"}
-    assert annotate("c'est quand le serious game", messages[2].entities) == \
-        'c\'est quand le [serious game]{"entity": "event", "value": "serious-game"}'
+    assert (
+        annotate("c'est quand le serious game", messages[2].entities)
+        == 'c\'est quand le [serious game]{"entity": "event", "value": "serious-game"}'
+    )
     out = tmp_path / "revue.yml"
     review(project, db, out)
     text = out.read_text(encoding="utf-8")
@@ -177,19 +252,26 @@ def test_review_groups_masks_and_import_deduplicates(tmp_path):
 
 
 def test_story_problems_name_the_story_the_step_and_the_rule(tmp_path):
-    from bot.staff.stories import story_problems
+    from bot.tooling.staff.stories import story_problems
 
     (tmp_path / "data" / "stories").mkdir(parents=True)
-    (tmp_path / "domain.yml").write_text("intents: [greet, goodbye]\nresponses:\n  utter_greet: [{text: b}]\n  utter_goodbye: [{text: a}]\n")
+    (tmp_path / "domain.yml").write_text(
+        "intents: [greet, goodbye]\nresponses:\n  utter_greet: [{text: b}]\n  utter_goodbye: [{text: a}]\n"
+    )
     (tmp_path / "data" / "stories" / "rules.yml").write_text(
-        "rules:\n- rule: salutation\n  steps: [{intent: greet}, {action: utter_greet}]\n")
+        "rules:\n- rule: salutation\n  steps: [{intent: greet}, {action: utter_greet}]\n"
+    )
     (tmp_path / "data" / "stories" / "essai.yml").write_text(
         "stories:\n- story: bonjour puis au revoir\n  steps: [{intent: greet}, {action: utter_goodbye}]\n"
-        "- story: faute de frappe\n  steps: [{intent: goodbye}, {action: utter_godbye}]\n")
+        "- story: faute de frappe\n  steps: [{intent: goodbye}, {action: utter_godbye}]\n"
+    )
     problems = "\n".join(story_problems(Project(tmp_path)))
     assert "histoire « bonjour puis au revoir » (data/stories/essai.yml) : après « greet »" in problems
     assert "règle « salutation »" in problems
-    assert "histoire « faute de frappe » (data/stories/essai.yml), étape 2 : l'action « utter_godbye » n'existe pas" in problems
+    assert (
+        "histoire « faute de frappe » (data/stories/essai.yml), étape 2 : l'action « utter_godbye » n'existe pas"
+        in problems
+    )
     assert "vouliez-vous dire « utter_goodbye »" in problems
 
 

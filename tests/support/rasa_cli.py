@@ -1,16 +1,17 @@
 """Run Rasa's own evaluation commands as a user would, quietly, and read their reports."""
+
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT
+from bot.runtime.settings import PROJECT_ROOT
 from tests.support.servers import quiet_env
 
 
 def run_rasa(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "bot.quiet", "rasa", *args]
+    command = [sys.executable, "-m", "bot", "rasa", *args]
     return subprocess.run(command, cwd=PROJECT_ROOT, env=quiet_env(), capture_output=True, text=True, timeout=timeout)
 
 

@@ -1,4 +1,5 @@
 """A real redis-server on a free loopback port, without persistence, for the clustered-deployment tests."""
+
 from __future__ import annotations
 
 import shutil
@@ -11,7 +12,9 @@ import pytest
 from tests.support.servers import free_port
 
 REDIS_SERVER = shutil.which("redis-server")
-needs_redis = pytest.mark.skipif(REDIS_SERVER is None, reason="redis-server n'est pas installé (scripts/setup-system.sh)")
+needs_redis = pytest.mark.skipif(
+    REDIS_SERVER is None, reason="redis-server n'est pas installé (scripts/setup-system.sh)"
+)
 
 
 @dataclass
@@ -33,8 +36,21 @@ def start_redis() -> RedisServer:
     import redis
 
     port = free_port()
-    process = subprocess.Popen([REDIS_SERVER or "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            REDIS_SERVER or "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     server = RedisServer(port, process)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:

@@ -1,4 +1,5 @@
 """Start the real servers on loopback for tests, wait until they answer, stop them after."""
+
 from __future__ import annotations
 
 import os
@@ -11,14 +12,14 @@ from typing import Optional
 
 import requests
 
-from bot.processes import LoggedProcess, free_port
-from bot.settings import PROJECT_ROOT, load_settings, tracker_environment
+from bot.runtime.settings import PROJECT_ROOT, load_settings, tracker_environment
+from bot.tooling.processes import LoggedProcess, free_port
 
 # The press kit's events took place in November 2020: relative dates ("demain") are pinned to
 # the day before the first event so tests mean the same thing every day.
 REFERENCE_DATE = "2020-11-18"
 API_TOKEN = "test-api-token-0123456789"
-# The action server refuses calls without it (bot/security/action_server.py); Rasa sends it (endpoints.yml).
+# The action server refuses calls without it (bot/runtime/action_server.py); Rasa sends it (endpoints.yml).
 ACTION_TOKEN = "test-action-token-0123456789"
 # One test machine plays thousands of users from 127.0.0.1: the per-IP limit is off unless a test sets it
 # (tests/security). The per-sender limit keeps its defaults.
@@ -38,7 +39,9 @@ class Server(LoggedProcess):
     env: dict = field(default_factory=dict)
 
 
-def start(name: str, command: list[str], url: str, health_path: str, log_dir: Path, env: dict, timeout: float = 240) -> Server:
+def start(
+    name: str, command: list[str], url: str, health_path: str, log_dir: Path, env: dict, timeout: float = 240
+) -> Server:
     log_path = log_dir / f"{name}.log"
     log = open(log_path, "wb")
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -60,35 +63,67 @@ def start(name: str, command: list[str], url: str, health_path: str, log_dir: Pa
 def start_action_server(log_dir: Path, port: Optional[int] = None, **extra_env: str) -> Server:
     port = port or free_port()
     env = quiet_env(**{**TEST_SERVER_DEFAULTS, "ACTION_HOST": "127.0.0.1", **extra_env})
-    from bot.serve import action_server_command
+    from bot.runtime.launcher import action_server_command
 
     command = action_server_command(load_settings({**env, "ACTION_PORT": str(port)}))
     return start("action-server", command, f"http://127.0.0.1:{port}", "/health", log_dir, env)
 
 
-def start_rasa_server(model: Path, action_url: str, log_dir: Path, tracker_db: Path, port: Optional[int] = None,
-                      extra_args: Optional[list[str]] = None, **extra_env: str) -> Server:
+def start_rasa_server(
+    model: Path,
+    action_url: str,
+    log_dir: Path,
+    tracker_db: Path,
+    port: Optional[int] = None,
+    extra_args: Optional[list[str]] = None,
+    **extra_env: str,
+) -> Server:
     port = port or free_port()
-    env = quiet_env(**{**TEST_SERVER_DEFAULTS, "ACTION_SERVER_URL": f"{action_url}/webhook", "TRACKER_DB": str(tracker_db),
-                       **extra_env})
+    env = quiet_env(
+        **{
+            **TEST_SERVER_DEFAULTS,
+            "ACTION_SERVER_URL": f"{action_url}/webhook",
+            "TRACKER_DB": str(tracker_db),
+            **extra_env,
+        }
+    )
     env = tracker_environment(load_settings(env), env)  # endpoints.yml expands every TRACKER_* variable
     command = [
-        sys.executable, "-m", "bot.quiet", "rasa", "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port),
-        "--enable-api", "--auth-token", API_TOKEN, "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-        "--endpoints", str(PROJECT_ROOT / "endpoints.yml"), *(extra_args or []),
+        sys.executable,
+        "-m",
+        "bot",
+        "rasa",
+        "run",
+        "--model",
+        str(model),
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--enable-api",
+        "--auth-token",
+        API_TOKEN,
+        "--credentials",
+        str(PROJECT_ROOT / "credentials.yml"),
+        "--endpoints",
+        str(PROJECT_ROOT / "endpoints.yml"),
+        *(extra_args or []),
     ]
     return start("rasa-server", command, f"http://127.0.0.1:{port}", "/", log_dir, env)
 
 
 def ask(rasa: Server, sender: str, text: str, timeout: float = 30) -> list[dict]:
     """One user message over the REST channel; the bot's messages in order."""
-    response = requests.post(f"{rasa.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout)
+    response = requests.post(
+        f"{rasa.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout
+    )
     response.raise_for_status()
     return response.json()
 
 
 def texts(messages: list[dict]) -> str:
     return "\n".join(m.get("text", "") for m in messages)
+
 
 # Token the agents' channel (Mattermost/Osmose) accepts in tests: 26 characters like Mattermost's.
 AGENTS_TEST_TOKEN = "xbtestmattermosttoken00001"

@@ -1,14 +1,15 @@
 """Replies say the catalogue's facts, list several matches with buttons and never invent."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from bot import answers
-from bot.catalogue import load_catalogue
-from bot.linking import Linker
-from bot.queries import read_criteria
+from bot.domain import answers
+from bot.domain.catalogue import load_catalogue
+from bot.domain.linking import Linker
+from bot.domain.queries import read_criteria
 
 EVE = dt.date(2020, 11, 18)
 
@@ -36,10 +37,20 @@ def test_date_of_one_event(cat, criteria):
 
 def test_organisers_speakers_and_people(cat, criteria):
     assert "le SGAR Pays de la Loire et l'IRA de Nantes" in text_of(
-        answers.answer_about_events(cat, "organiser", criteria("ki organise le serious game"), []))
-    communs = text_of(answers.answer_about_events(cat, "organiser", criteria("qui anime l'atelier sur les communs ?"), []))
+        answers.answer_about_events(cat, "organiser", criteria("ki organise le serious game"), [])
+    )
+    communs = text_of(
+        answers.answer_about_events(cat, "organiser", criteria("qui anime l'atelier sur les communs ?"), [])
+    )
     assert "Conseil départemental de la Loire-Atlantique" in communs and "La 27e Région" in communs
-    design = text_of(answers.answer_about_events(cat, "organiser", criteria("qui présente la démarche design ?", ("event", "création de services numériques")), []))
+    design = text_of(
+        answers.answer_about_events(
+            cat,
+            "organiser",
+            criteria("qui présente la démarche design ?", ("event", "création de services numériques")),
+            [],
+        )
+    )
     assert "Marion Guerchet" in design
 
 
@@ -53,8 +64,10 @@ def test_several_matches_are_listed_with_buttons(cat, criteria):
     reply = answer.replies[0]
     assert reply.text.startswith("Plusieurs événements correspondent")
     assert [b.payload for b in reply.buttons] == [
-        '/inform{"event":"demarches-simplifiees-osmose"}', '/inform{"event":"serious-game"}',
-        '/inform{"event":"passer-le-cap"}', '/inform{"event":"design-services-numeriques"}',
+        '/inform{"event":"demarches-simplifiees-osmose"}',
+        '/inform{"event":"serious-game"}',
+        '/inform{"event":"passer-le-cap"}',
+        '/inform{"event":"design-services-numeriques"}',
     ]
 
 
@@ -64,7 +77,9 @@ def test_no_event_in_context_asks_which_one(cat, criteria):
 
 
 def test_practical_details_are_not_invented(cat, criteria):
-    reply = text_of(answers.answer_about_events(cat, "practical", criteria("à quelle heure commence le mind mapping ?"), []))
+    reply = text_of(
+        answers.answer_about_events(cat, "practical", criteria("à quelle heure commence le mind mapping ?"), [])
+    )
     assert "ne donne ni l'horaire, ni le lieu" in reply and "communication interministérielle" in reply
     assert not any(token in reply for token in ("h00", "9h", "14h", "salle", "http"))
 
@@ -115,12 +130,16 @@ def test_whole_programme_month_projects_people_contact(cat, criteria):
     month = text_of(answers.answer_month(cat))
     assert "Direction interministérielle de la transformation publique" in month and "au cœur des territoires" in month
     assert "17 projets" in text_of(answers.answer_project(cat, criteria("c'est quoi CAP 2030").mentions))
-    assert "chargée de mission innovation publique" in text_of(answers.answer_person(cat, criteria("qui est Anne-Laure Guillaume").mentions))
+    assert "chargée de mission innovation publique" in text_of(
+        answers.answer_person(cat, criteria("qui est Anne-Laure Guillaume").mentions)
+    )
     assert "communication interministérielle" in text_of(answers.answer_contact(cat))
 
 
 def test_elliptical_follow_up_repeats_the_last_question(cat, criteria):
-    answer, question = answers.answer_followup(cat, "organiser", criteria("et les communs ?", ("topic", "communs")), ["mind-mapping"])
+    answer, question = answers.answer_followup(
+        cat, "organiser", criteria("et les communs ?", ("topic", "communs")), ["mind-mapping"]
+    )
     assert question == "organiser" and "Conseil départemental" in text_of(answer)
 
 
@@ -136,7 +155,9 @@ def test_repeated_failure_hands_over_to_a_human(cat):
 
 
 def test_an_unknown_mention_is_not_replaced_by_the_context(cat, criteria):
-    answer = answers.answer_about_events(cat, "date", criteria("c quand le mindmap ?", ("event", "mindmap")), ["serious-game"])
+    answer = answers.answer_about_events(
+        cat, "date", criteria("c quand le mindmap ?", ("event", "mindmap")), ["serious-game"]
+    )
     reply = answer.replies[0]
     assert "Je ne suis pas sûr" in reply.text and "« mindmap »" in reply.text
     assert reply.buttons[0].payload == '/inform{"event":"mind-mapping"}'

@@ -1,4 +1,5 @@
 """The catalogue file is the single source of facts: it loads, and bad edits are refused clearly."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError, load_catalogue
+from bot.domain.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError, load_catalogue
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,12 @@ def test_every_event_of_the_press_kit_is_in_the_catalogue(catalogue):
     assert len(catalogue.events) == 8
     assert "Initiation au mind mapping" in titles
     assert "Serious game : mener un entretien difficile et retour d'expérience" in titles
-    assert catalogue.dates == (dt.date(2020, 11, 19), dt.date(2020, 11, 24), dt.date(2020, 11, 25), dt.date(2020, 11, 26))
+    assert catalogue.dates == (
+        dt.date(2020, 11, 19),
+        dt.date(2020, 11, 24),
+        dt.date(2020, 11, 25),
+        dt.date(2020, 11, 26),
+    )
 
 
 def test_co_organisers_and_speakers_are_kept(catalogue):
@@ -31,7 +37,13 @@ def test_co_organisers_and_speakers_are_kept(catalogue):
 
 def test_month_projects_people_and_contact(catalogue):
     assert catalogue.organiser(catalogue.month.organiser).aliases[0] == "DITP"
-    assert {p.id for p in catalogue.projects} == {"etat-lin", "signaletique", "lab-3-0", "cap-2030", "participation-citoyenne"}
+    assert {p.id for p in catalogue.projects} == {
+        "etat-lin",
+        "signaletique",
+        "lab-3-0",
+        "cap-2030",
+        "participation-citoyenne",
+    }
     assert catalogue.person("anne-laure-guillaume").organisation == "sgar"
     assert "communication interministérielle" in catalogue.contact.name
 
@@ -55,9 +67,19 @@ def _write(tmp_path: Path, mutate) -> Path:
     [
         (lambda d: d["events"][5].update(date="2020-13-01"), "événement « serious-game »", "date", "date invalide"),
         (lambda d: d["events"][5].update(date="le 25"), "événement « serious-game »", "date", "AAAA-MM-JJ"),
-        (lambda d: d["events"][5].update(date="2021-11-25"), "événement « serious-game »", "date", "n'est pas dans le mois"),
+        (
+            lambda d: d["events"][5].update(date="2021-11-25"),
+            "événement « serious-game »",
+            "date",
+            "n'est pas dans le mois",
+        ),
         (lambda d: d["events"][0].pop("title"), "événement « demarches-simplifiees-osmose »", "title", "obligatoire"),
-        (lambda d: d["events"][1].update(organisers=["inconnu"]), "événement « mind-mapping »", "organisers", "« inconnu » inconnu"),
+        (
+            lambda d: d["events"][1].update(organisers=["inconnu"]),
+            "événement « mind-mapping »",
+            "organisers",
+            "« inconnu » inconnu",
+        ),
         (lambda d: d["events"][1].update(topics="creativite"), "événement « mind-mapping »", "topics", "liste"),
         (lambda d: d["events"][2].update(id="mind-mapping"), "événement « mind-mapping »", "id", "déjà utilisé"),
         (lambda d: d["events"].append("pas un dictionnaire"), "événement n°9", "", "clé: valeur"),
@@ -80,7 +102,9 @@ def test_an_impossible_date_written_as_a_date_is_located(tmp_path):
     text = DEFAULT_CATALOGUE_PATH.read_text(encoding="utf-8").replace("date: 2020-11-25", "date: 2020-13-45")
     path = tmp_path / "catalogue.yml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(CatalogueError, match="événement « serious-game », champ « date » : date invalide « 2020-13-45 »"):
+    with pytest.raises(
+        CatalogueError, match="événement « serious-game », champ « date » : date invalide « 2020-13-45 »"
+    ):
         load_catalogue(path)
 
 

@@ -1,11 +1,12 @@
 """French date expressions, resolved against a pinned reference day (the eve of the first event)."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from bot.dates import DateSpan, bare_weekday, format_day, parse_french_date, reference_date
+from bot.domain.dates import DateSpan, bare_weekday, format_day, parse_french_date, reference_date
 
 EVE = dt.date(2020, 11, 18)  # a Wednesday
 
@@ -55,7 +56,10 @@ def test_impossible_or_absent_dates(text):
 
 def test_labels_are_french():
     assert format_day(dt.date(2020, 11, 19)) == "jeudi 19 novembre 2020"
-    assert DateSpan(dt.date(2020, 11, 16), dt.date(2020, 11, 22)).label() == "du lundi 16 novembre au dimanche 22 novembre 2020"
+    assert (
+        DateSpan(dt.date(2020, 11, 16), dt.date(2020, 11, 22)).label()
+        == "du lundi 16 novembre au dimanche 22 novembre 2020"
+    )
 
 
 def test_reference_date_can_be_pinned():

@@ -1,17 +1,25 @@
 """Entity spans are trimmed to the words that name something (docs/conventions-nlu.md)."""
+
 from __future__ import annotations
 
 import pytest
 
-from bot.nlu.entity_cleaning import clean_entities
+from bot.runtime.nlu.entity_cleaning import clean_entities
 
 
 def predicted(text: str, *spans: tuple[str, str]) -> list[dict]:
     entities = []
     for entity_type, words in spans:
         start = text.index(words)
-        entities.append({"entity": entity_type, "start": start, "end": start + len(words), "value": words,
-                         "extractor": "DIETClassifier"})
+        entities.append(
+            {
+                "entity": entity_type,
+                "start": start,
+                "end": start + len(words),
+                "value": words,
+                "extractor": "DIETClassifier",
+            }
+        )
     return entities
 
 
@@ -24,12 +32,22 @@ def kept(text: str, *spans: tuple[str, str]) -> list[tuple[str, str]]:
     [
         ("par qui est organisé le vu d'ailleurs", [("event", "le vu d'ailleurs")], [("event", "vu d'ailleurs")]),
         ("c'est quoi « passer le cap » ?", [("event", "«"), ("event", "passer le cap")], [("event", "passer le cap")]),
-        ("et si demain nous comptons autrement ca parle de quoi", [("event", "et si demain nous comptons autrement ca")],
-         [("event", "et si demain nous comptons autrement")]),
-        ("qu'est ce qui est au programme cette semaine ?", [("date", "ce"), ("date", "au"), ("date", "cette semaine")],
-         [("date", "cette semaine")]),
+        (
+            "et si demain nous comptons autrement ca parle de quoi",
+            [("event", "et si demain nous comptons autrement ca")],
+            [("event", "et si demain nous comptons autrement")],
+        ),
+        (
+            "qu'est ce qui est au programme cette semaine ?",
+            [("date", "ce"), ("date", "au"), ("date", "cette semaine")],
+            [("date", "cette semaine")],
+        ),
         ("bye bye, bonne semaine", [("date", "bye")], []),
-        ("c kan l'atelier carte mentale", [("event", "atelier"), ("event", "carte mentale")], [("event", "carte mentale")]),
+        (
+            "c kan l'atelier carte mentale",
+            [("event", "atelier"), ("event", "carte mentale")],
+            [("event", "carte mentale")],
+        ),
         ("j'aimerais en savoir plus sur compter autrement", [("event", "plus")], []),
         ("qu'y a-t-il le 19 ?", [("date", "le 19")], [("date", "19")]),
     ],

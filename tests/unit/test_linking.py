@@ -1,10 +1,11 @@
 """Mentions as people type them link to catalogue entries; unrelated words link to nothing."""
+
 from __future__ import annotations
 
 import pytest
 
-from bot.catalogue import load_catalogue
-from bot.linking import Linker
+from bot.domain.catalogue import load_catalogue
+from bot.domain.linking import Linker
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,9 @@ def test_scanning_free_text(linker, text, kind, ident):
     assert ident in linker.scan(text).of(kind)
 
 
-@pytest.mark.parametrize("text", ["je voudrais refaire ma carte grise", "qui ira chercher le pain", "quel temps fait-il", "bonjour"])
+@pytest.mark.parametrize(
+    "text", ["je voudrais refaire ma carte grise", "qui ira chercher le pain", "quel temps fait-il", "bonjour"]
+)
 def test_unrelated_text_links_to_nothing(linker, text):
     assert linker.scan(text).is_empty()
 

@@ -1,4 +1,5 @@
 """A server's catalogue follows edits of the file, and an invalid edit keeps the previous version."""
+
 from __future__ import annotations
 
 import os
@@ -6,8 +7,8 @@ import shutil
 
 import pytest
 
-from bot.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError
-from bot.catalogue.live import LiveCatalogue
+from bot.domain.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError
+from bot.domain.catalogue.live import LiveCatalogue
 
 
 def test_follows_edits_and_survives_an_invalid_one(tmp_path):
@@ -16,7 +17,9 @@ def test_follows_edits_and_survives_an_invalid_one(tmp_path):
     live = LiveCatalogue(path, lambda c: c.event("serious-game").title, "le test")
     assert live.get().startswith("Serious game")
 
-    path.write_text(path.read_text(encoding="utf-8").replace("Serious game : mener", "Jeu sérieux : mener"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Serious game : mener", "Jeu sérieux : mener"), encoding="utf-8"
+    )
     os.utime(path, ns=(1, 10**18))  # a new modification time even within the same clock tick
     assert live.get().startswith("Jeu sérieux")
 

@@ -1,26 +1,33 @@
-"""Fixtures of the web tests: the page server (`python -m bot.web`, real HTTP) and headless Chromium.
+"""Fixtures of the web tests: the page server (`python -m bot web`, real HTTP) and headless Chromium.
 
 The browser is Debian's /usr/bin/chromium driven by Playwright for Python; Playwright never
 downloads a browser here. `make web-setup` installs Chromium and the npm packages.
 """
+
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
+from bot.runtime.settings import PROJECT_ROOT
 from tests.support.servers import API_TOKEN, Server, free_port, quiet_env, start
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 DSFR = PROJECT_ROOT / "node_modules" / "@gouvfr" / "dsfr" / "dist" / "dsfr.min.css"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 # RGAA 4.1 AA rests on WCAG 2.1 A and AA; axe's best practices are checked too.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -34,9 +41,12 @@ def require_web_setup() -> None:
 
 def start_web(log_dir: Path, rasa_url: str, name: str = "web") -> Server:
     port = free_port()
-    env = quiet_env(WEB_HOST="127.0.0.1", WEB_PORT=str(port), RASA_URL=rasa_url, RASA_API_TOKEN=API_TOKEN,
-                    WEB_RASA_TIMEOUT="20")
-    return start(name, [sys.executable, "-m", "bot.web"], f"http://localhost:{port}", "/healthz", log_dir, env, timeout=60)
+    env = quiet_env(
+        WEB_HOST="127.0.0.1", WEB_PORT=str(port), RASA_URL=rasa_url, RASA_API_TOKEN=API_TOKEN, WEB_RASA_TIMEOUT="20"
+    )
+    return start(
+        name, [sys.executable, "-m", "bot", "web"], f"http://localhost:{port}", "/healthz", log_dir, env, timeout=60
+    )
 
 
 @pytest.fixture(scope="session")
@@ -56,8 +66,15 @@ def web_server(rasa_server: Server, web_logs: Path) -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def fake_rasa(web_logs: Path) -> Iterator[Server]:
     port = free_port()
-    server = start("fake-rasa", [sys.executable, "-m", "tests.web.fake_rasa", str(port)], f"http://127.0.0.1:{port}", "/",
-                   web_logs, quiet_env(), timeout=60)
+    server = start(
+        "fake-rasa",
+        [sys.executable, "-m", "tests.web.fake_rasa", str(port)],
+        f"http://127.0.0.1:{port}",
+        "/",
+        web_logs,
+        quiet_env(),
+        timeout=60,
+    )
     yield server
     server.stop()
 
@@ -127,9 +144,13 @@ def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
     """axe-core (node_modules/axe-core) on the current page, under the page's own CSP."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS)
-    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
 
 
 def assert_no_axe_violations(page, when: str) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@
 what a careless widget would turn into HTML or a dangerous link; the tracker API replays what it
 was sent. Loopback only.
 """
+
 from __future__ import annotations
 
 import sys
@@ -11,12 +12,16 @@ import sys
 from aiohttp import web
 
 HOSTILE_REPLY = [
-    {"text": "Réponse piégée : <img src=x onerror=\"window.__pwned=1\"> et <b>gras</b>\n"
-             "- [lien piégé](javascript:window.__pwned=2)\n"
-             "- Le site : https://www.loire-atlantique.gouv.fr/innovation.\n"
-             "- [Données](data:text/html,<script>window.__pwned=3</script>)",
-     "buttons": [{"title": "<i>Choix</i> A", "payload": "/choisir{\"x\":\"a\"}"},
-                 {"title": "Choix B", "payload": "/choisir{\"x\":\"b\"}"}]},
+    {
+        "text": 'Réponse piégée : <img src=x onerror="window.__pwned=1"> et <b>gras</b>\n'
+        "- [lien piégé](javascript:window.__pwned=2)\n"
+        "- Le site : https://www.loire-atlantique.gouv.fr/innovation.\n"
+        "- [Données](data:text/html,<script>window.__pwned=3</script>)",
+        "buttons": [
+            {"title": "<i>Choix</i> A", "payload": '/choisir{"x":"a"}'},
+            {"title": "Choix B", "payload": '/choisir{"x":"b"}'},
+        ],
+    },
     {"image": "javascript:window.__pwned=4"},
     {"text": "Fin."},
 ]
@@ -37,8 +42,13 @@ def create_app() -> web.Application:
         else:
             reply = HOSTILE_REPLY
         for message in reply:
-            events.append({"event": "bot", "text": message.get("text"),
-                           "data": {"buttons": message.get("buttons"), "image": message.get("image")}})
+            events.append(
+                {
+                    "event": "bot",
+                    "text": message.get("text"),
+                    "data": {"buttons": message.get("buttons"), "image": message.get("image")},
+                }
+            )
         return web.json_response([{"recipient_id": body["sender"], **m} for m in reply])
 
     async def tracker(request: web.Request) -> web.Response:

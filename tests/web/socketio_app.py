@@ -1,5 +1,6 @@
 """`python -m tests.web.socketio_app PORT CREDENTIALS_JSON`: only the origin-checked socket.io
 channel on a bare Sanic app, as Rasa registers it, without loading a model."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,7 @@ import sys
 
 from sanic import Sanic, response
 
-from bot.web.socketio_channel import OriginCheckedSocketIOInput
+from bot.runtime.channels.socket_io import OriginCheckedSocketIOInput
 
 
 async def ignore(message) -> None:  # type: ignore[no-untyped-def]

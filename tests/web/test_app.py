@@ -1,22 +1,24 @@
 """The page server without a browser: page, headers, static files, and the proxy against a fake Rasa."""
+
 from __future__ import annotations
 
 import asyncio
 import os
 import re
 import shutil
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.catalogue import DEFAULT_CATALOGUE_PATH, load_catalogue
-from bot.dates import format_day
+from bot.domain.catalogue import DEFAULT_CATALOGUE_PATH, load_catalogue
+from bot.domain.dates import format_day
 from bot.web.app import PROGRAMME, SetupError, create_app
-from bot.web.config import DSFR_DIST, WebSettings
+from bot.web.config import WebSettings
 
 ORIGIN = "http://localhost:8080"
 SENDER = "0123456789abcdef0123"
@@ -59,7 +61,9 @@ def settings(**overrides: Any) -> WebSettings:
     return replace(base, **overrides)
 
 
-def run_with_client(test: Callable[[TestClient, FakeRasa], Awaitable[None]], rasa_up: bool = True, **overrides: Any) -> FakeRasa:
+def run_with_client(
+    test: Callable[[TestClient, FakeRasa], Awaitable[None]], rasa_up: bool = True, **overrides: Any
+) -> FakeRasa:
     """Start a fake Rasa (or none: port 9 refuses) and the page app, run test(client, fake)."""
     fake = FakeRasa()
 
@@ -84,6 +88,7 @@ def post_chat(client: TestClient, body: Any, origin: str | None = ORIGIN, **kwar
 
 
 # --- page ----------------------------------------------------------------------------------------
+
 
 def test_page_renders_the_whole_programme_from_the_catalogue_with_a_strict_csp() -> None:
     catalogue = load_catalogue()
@@ -122,11 +127,17 @@ def test_a_catalogue_edit_shows_on_the_next_request_and_an_invalid_one_is_refuse
 
     async def test(client: TestClient, fake: FakeRasa) -> None:
         assert "Tout comprendre sur les communs" in await (await client.get("/")).text()
-        write(original.replace('title: "Tout comprendre sur les communs"', 'title: "Les communs <script>alert(1)</script> expliqués"'))
+        write(
+            original.replace(
+                'title: "Tout comprendre sur les communs"', 'title: "Les communs <script>alert(1)</script> expliqués"'
+            )
+        )
         html = await (await client.get("/")).text()
         assert "Les communs &lt;script&gt;alert(1)&lt;/script&gt; expliqués" in html
         assert "<script>alert(1)" not in html
-        write(original.replace("organisers: [sgar]", "organisers: [inconnu]", 1))  # invalid: the page keeps the last good one
+        write(
+            original.replace("organisers: [sgar]", "organisers: [inconnu]", 1)
+        )  # invalid: the page keeps the last good one
         response = await client.get("/")
         assert response.status == 200
         assert "Les communs &lt;script&gt;" in await response.text()
@@ -142,8 +153,12 @@ def test_a_catalogue_edit_shows_on_the_next_request_and_an_invalid_one_is_refuse
 
 def test_static_files_are_served_with_security_headers() -> None:
     async def test(client: TestClient, fake: FakeRasa) -> None:
-        for path in ("/static/chat/chat.js", "/static/chat/chat.css", "/static/dsfr/dsfr.min.css",
-                     "/static/dsfr/fonts/Marianne-Regular.woff2"):
+        for path in (
+            "/static/chat/chat.js",
+            "/static/chat/chat.css",
+            "/static/dsfr/dsfr.min.css",
+            "/static/dsfr/fonts/Marianne-Regular.woff2",
+        ):
             response = await client.get(path)
             assert response.status == 200, path
             assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -160,13 +175,19 @@ def test_the_page_refuses_to_start_without_the_design_system(tmp_path: Path) -> 
 
 # --- proxy ---------------------------------------------------------------------------------------
 
+
 def test_chat_forwards_to_rasa_and_keeps_only_what_the_widget_renders() -> None:
     async def test(client: TestClient, fake: FakeRasa) -> None:
         fake.reply = [
-            {"recipient_id": SENDER, "text": "Lequel ?", "buttons": [
-                {"title": "Atelier A", "payload": '/inform{"event":"a"}'},
-                {"title": "", "payload": "/vide"}, "pas un bouton",
-            ]},
+            {
+                "recipient_id": SENDER,
+                "text": "Lequel ?",
+                "buttons": [
+                    {"title": "Atelier A", "payload": '/inform{"event":"a"}'},
+                    {"title": "", "payload": "/vide"},
+                    "pas un bouton",
+                ],
+            },
             {"recipient_id": SENDER, "image": "javascript:alert(1)"},
             {"recipient_id": SENDER, "image": "https://www.example.gouv.fr/a.png"},
             {"recipient_id": SENDER, "custom": {"html": "<b>x</b>"}},
@@ -175,10 +196,12 @@ def test_chat_forwards_to_rasa_and_keeps_only_what_the_widget_renders() -> None:
         response = await post_chat(client, {"sender": SENDER, "message": "  Bonjour\u0000 !  "})
         assert response.status == 200
         assert response.headers["Cache-Control"] == "no-store"
-        assert await response.json() == {"messages": [
-            {"text": "Lequel ?", "buttons": [{"title": "Atelier A", "payload": '/inform{"event":"a"}'}]},
-            {"image": "https://www.example.gouv.fr/a.png"},
-        ]}
+        assert await response.json() == {
+            "messages": [
+                {"text": "Lequel ?", "buttons": [{"title": "Atelier A", "payload": '/inform{"event":"a"}'}]},
+                {"image": "https://www.example.gouv.fr/a.png"},
+            ]
+        }
         assert fake.received == [{"sender": SENDER, "message": "Bonjour !"}]
 
     run_with_client(test)
@@ -197,22 +220,29 @@ def test_chat_refuses_other_origins(origin: str | None) -> None:
 
 def test_allowed_origins_are_configurable() -> None:
     async def test(client: TestClient, fake: FakeRasa) -> None:
-        assert (await post_chat(client, {"sender": SENDER, "message": "Bonjour"}, origin="https://www.loire-atlantique.gouv.fr")).status == 200
+        assert (
+            await post_chat(
+                client, {"sender": SENDER, "message": "Bonjour"}, origin="https://www.loire-atlantique.gouv.fr"
+            )
+        ).status == 200
         assert (await post_chat(client, {"sender": SENDER, "message": "Bonjour"}, origin=ORIGIN)).status == 403
 
     run_with_client(test, allowed_origins=("https://www.loire-atlantique.gouv.fr",))
 
 
-@pytest.mark.parametrize("body, status, code", [
-    ({"sender": "court", "message": "Bonjour"}, 400, "identifiant_invalide"),
-    ({"sender": SENDER + "/../x", "message": "Bonjour"}, 400, "identifiant_invalide"),
-    ({"sender": SENDER}, 400, "message_manquant"),
-    ({"sender": SENDER, "message": 12}, 400, "message_manquant"),
-    ({"sender": SENDER, "message": "   \u200b "}, 400, "message_vide"),
-    ({"sender": SENDER, "message": "x" * 501}, 413, "message_trop_long"),
-    (["pas", "un", "objet"], 400, "corps_invalide"),
-    ({"sender": SENDER, "message": "y" * 20_000}, 413, "requete_trop_grande"),
-])
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ({"sender": "court", "message": "Bonjour"}, 400, "identifiant_invalide"),
+        ({"sender": SENDER + "/../x", "message": "Bonjour"}, 400, "identifiant_invalide"),
+        ({"sender": SENDER}, 400, "message_manquant"),
+        ({"sender": SENDER, "message": 12}, 400, "message_manquant"),
+        ({"sender": SENDER, "message": "   \u200b "}, 400, "message_vide"),
+        ({"sender": SENDER, "message": "x" * 501}, 413, "message_trop_long"),
+        (["pas", "un", "objet"], 400, "corps_invalide"),
+        ({"sender": SENDER, "message": "y" * 20_000}, 413, "requete_trop_grande"),
+    ],
+)
 def test_chat_validates_its_input_with_clear_errors(body: Any, status: int, code: str) -> None:
     async def test(client: TestClient, fake: FakeRasa) -> None:
         response = await post_chat(client, body)
@@ -226,9 +256,15 @@ def test_chat_validates_its_input_with_clear_errors(body: Any, status: int, code
 
 def test_chat_refuses_what_is_not_json() -> None:
     async def test(client: TestClient, fake: FakeRasa) -> None:
-        response = await client.post("/api/chat", data="message=Bonjour", headers={"Origin": ORIGIN, "Content-Type": "application/x-www-form-urlencoded"})
+        response = await client.post(
+            "/api/chat",
+            data="message=Bonjour",
+            headers={"Origin": ORIGIN, "Content-Type": "application/x-www-form-urlencoded"},
+        )
         assert response.status == 415
-        response = await client.post("/api/chat", data="{pas du json", headers={"Origin": ORIGIN, "Content-Type": "application/json"})
+        response = await client.post(
+            "/api/chat", data="{pas du json", headers={"Origin": ORIGIN, "Content-Type": "application/json"}
+        )
         assert response.status == 400 and (await response.json())["error"] == "json_invalide"
         response = await client.get("/api/chat", headers={"Origin": ORIGIN})
         assert response.status == 405
@@ -240,7 +276,10 @@ def test_an_unreachable_rasa_is_a_clear_503() -> None:
     async def test(client: TestClient, fake: FakeRasa) -> None:
         response = await post_chat(client, {"sender": SENDER, "message": "Bonjour"})
         assert response.status == 503
-        assert await response.json() == {"error": "indisponible", "detail": "Assistant momentanément indisponible. Réessayez dans quelques instants."}
+        assert await response.json() == {
+            "error": "indisponible",
+            "detail": "Assistant momentanément indisponible. Réessayez dans quelques instants.",
+        }
         response = await client.get("/api/status")
         assert response.status == 503 and await response.json() == {"available": False}
         response = await client.get(f"/api/history?sender={SENDER}")
@@ -267,19 +306,29 @@ def test_history_reads_the_tracker_with_the_token_and_shows_button_titles() -> N
             {"event": "user", "text": "Oublie"},
             {"event": "restart"},
             {"event": "user", "text": "Les ateliers du SGAR ?"},
-            {"event": "bot", "text": "Lequel ?", "data": {"buttons": [{"title": "Atelier A (jeudi 19 novembre)", "payload": '/inform{"event":"a"}'}]}},
+            {
+                "event": "bot",
+                "text": "Lequel ?",
+                "data": {"buttons": [{"title": "Atelier A (jeudi 19 novembre)", "payload": '/inform{"event":"a"}'}]},
+            },
             {"event": "user", "text": '/inform{"event":"a"}'},
             {"event": "bot", "text": "Jeudi 19 novembre 2020.", "data": {}},
             {"event": "slot", "name": "event", "value": "a"},
         ]
         response = await client.get(f"/api/history?sender={SENDER}")
         assert response.status == 200
-        assert await response.json() == {"messages": [
-            {"from": "user", "text": "Les ateliers du SGAR ?"},
-            {"from": "bot", "text": "Lequel ?", "buttons": [{"title": "Atelier A (jeudi 19 novembre)", "payload": '/inform{"event":"a"}'}]},
-            {"from": "user", "text": "Atelier A (jeudi 19 novembre)"},
-            {"from": "bot", "text": "Jeudi 19 novembre 2020."},
-        ]}
+        assert await response.json() == {
+            "messages": [
+                {"from": "user", "text": "Les ateliers du SGAR ?"},
+                {
+                    "from": "bot",
+                    "text": "Lequel ?",
+                    "buttons": [{"title": "Atelier A (jeudi 19 novembre)", "payload": '/inform{"event":"a"}'}],
+                },
+                {"from": "user", "text": "Atelier A (jeudi 19 novembre)"},
+                {"from": "bot", "text": "Jeudi 19 novembre 2020."},
+            ]
+        }
         assert fake.tracker_queries == [{"sender": SENDER, "include_events": "AFTER_RESTART", "token": TOKEN}]
         assert (await client.get("/api/history?sender=x")).status == 400
         cross_site = await client.get(f"/api/history?sender={SENDER}", headers={"Sec-Fetch-Site": "cross-site"})

@@ -1,9 +1,10 @@
 """The citizens' page end to end: headless Chromium, the page server, the real Rasa and action servers."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from bot.settings import PROJECT_ROOT
+from bot.runtime.settings import PROJECT_ROOT
 from tests.web.conftest import assert_no_axe_violations, axe_violations
 from tests.web.widget import BOT, LOG, USER, active, ask, open_widget
 
@@ -29,7 +30,9 @@ def test_page_looks_like_a_state_site_and_lists_the_programme(page, web_server) 
     expect(page.locator("header.fr-header .fr-logo")).to_be_visible()
     expect(page.locator("h1")).to_have_text("Mois de l'innovation publique en Pays de la Loire")
     expect(page.locator("#jour-2020-11-19")).to_have_text("jeudi 19 novembre 2020")
-    expect(page.locator("#evenement-communs, .programme-event").filter(has_text="Tout comprendre sur les communs")).to_have_count(1)
+    expect(
+        page.locator("#evenement-communs, .programme-event").filter(has_text="Tout comprendre sur les communs")
+    ).to_have_count(1)
     # The DSFR's own font is loaded from the project's node_modules, not from a CDN.
     assert page.evaluate("document.fonts.check('16px Marianne')")
     assert_no_axe_violations(page, "page, assistant fermé")
@@ -147,6 +150,8 @@ def test_axe_is_really_checking(page, web_server) -> None:  # type: ignore[no-un
     """Guard against a silent axe: remove the field's label and it must complain."""
     page.goto(web_server.url)
     open_widget(page)
-    page.evaluate("() => { document.querySelector('label[for=chat-input]').remove();"
-                  " document.getElementById('chat-input').removeAttribute('aria-describedby'); }")
+    page.evaluate(
+        "() => { document.querySelector('label[for=chat-input]').remove();"
+        " document.getElementById('chat-input').removeAttribute('aria-describedby'); }"
+    )
     assert "label" in {v["id"] for v in axe_violations(page)}

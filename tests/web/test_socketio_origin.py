@@ -1,15 +1,16 @@
-"""The socket.io channel with its Origin check back on (bot/web/socketio_channel.py), over real HTTP."""
+"""The socket.io channel with its Origin check back on (bot/runtime/channels/socket_io.py), over real HTTP."""
+
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import requests
 
-from bot.web.socketio_channel import OriginCheckedSocketIOInput
+from bot.runtime.channels.socket_io import OriginCheckedSocketIOInput
 from tests.support.servers import Server, free_port, quiet_env, start
 
 PAGE = "https://www.loire-atlantique.gouv.fr"
@@ -18,10 +19,21 @@ PAGE = "https://www.loire-atlantique.gouv.fr"
 @pytest.fixture(scope="module")
 def socketio_server(web_logs: Path) -> Iterator[Server]:
     port = free_port()
-    credentials = {"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered",
-                   "session_persistence": True, "allowed_origins": [PAGE]}
-    server = start("socketio-origin", [sys.executable, "-m", "tests.web.socketio_app", str(port), json.dumps(credentials)],
-                   f"http://127.0.0.1:{port}", "/", web_logs, quiet_env(), timeout=90)
+    credentials = {
+        "user_message_evt": "user_uttered",
+        "bot_message_evt": "bot_uttered",
+        "session_persistence": True,
+        "allowed_origins": [PAGE],
+    }
+    server = start(
+        "socketio-origin",
+        [sys.executable, "-m", "tests.web.socketio_app", str(port), json.dumps(credentials)],
+        f"http://127.0.0.1:{port}",
+        "/",
+        web_logs,
+        quiet_env(),
+        timeout=90,
+    )
     yield server
     server.stop()
 

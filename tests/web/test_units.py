@@ -1,4 +1,5 @@
 """Settings, validation and normalisation of the page server: pure functions."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,18 +15,32 @@ def test_settings_defaults_match_make_run() -> None:
 
 
 def test_settings_from_the_environment() -> None:
-    s = load_web_settings({"WEB_HOST": "0.0.0.0", "WEB_PORT": "8443", "RASA_URL": "http://rasa:5005/",
-                           "WEB_ALLOWED_ORIGINS": "https://www.loire-atlantique.gouv.fr, HTTPS://Pref.Gouv.Fr:8443/"})
+    s = load_web_settings(
+        {
+            "WEB_HOST": "0.0.0.0",
+            "WEB_PORT": "8443",
+            "RASA_URL": "http://rasa:5005/",
+            "WEB_ALLOWED_ORIGINS": "https://www.loire-atlantique.gouv.fr, HTTPS://Pref.Gouv.Fr:8443/",
+        }
+    )
     assert (s.host, s.port, s.rasa_url) == ("0.0.0.0", 8443, "http://rasa:5005")
     assert s.origins == ("https://www.loire-atlantique.gouv.fr", "https://pref.gouv.fr:8443")
     assert default_origins("192.0.2.7", 80) == ("http://localhost:80", "http://127.0.0.1:80", "http://192.0.2.7:80")
 
 
-@pytest.mark.parametrize("env", [
-    {"WEB_PORT": "http"}, {"WEB_PORT": "70000"}, {"RASA_URL": "ftp://x"}, {"RASA_URL": "localhost:5005"},
-    {"WEB_ALLOWED_ORIGINS": "https://a.gouv.fr/chemin"}, {"WEB_ALLOWED_ORIGINS": "javascript:alert(1)"},
-    {"WEB_ALLOWED_ORIGINS": "*"}, {"WEB_RASA_TIMEOUT": "longtemps"},
-])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"WEB_PORT": "http"},
+        {"WEB_PORT": "70000"},
+        {"RASA_URL": "ftp://x"},
+        {"RASA_URL": "localhost:5005"},
+        {"WEB_ALLOWED_ORIGINS": "https://a.gouv.fr/chemin"},
+        {"WEB_ALLOWED_ORIGINS": "javascript:alert(1)"},
+        {"WEB_ALLOWED_ORIGINS": "*"},
+        {"WEB_RASA_TIMEOUT": "longtemps"},
+    ],
+)
 def test_bad_settings_are_refused_in_french(env: dict) -> None:
     with pytest.raises(ValueError, match=next(iter(env))):
         load_web_settings(env)
@@ -35,11 +50,20 @@ def test_parse_origins_ignores_blanks() -> None:
     assert parse_origins(" , ") == ()
 
 
-@pytest.mark.parametrize("url, ok", [
-    ("https://www.example.gouv.fr/a?b=c", True), ("http://localhost:8080/", True),
-    ("javascript:alert(1)", False), ("JaVaScRiPt:alert(1)", False), ("data:text/html,x", False),
-    ("//evil.example/x", False), ("https:/x", False), ("http://a b", False), ("vbscript:x", False),
-])
+@pytest.mark.parametrize(
+    "url, ok",
+    [
+        ("https://www.example.gouv.fr/a?b=c", True),
+        ("http://localhost:8080/", True),
+        ("javascript:alert(1)", False),
+        ("JaVaScRiPt:alert(1)", False),
+        ("data:text/html,x", False),
+        ("//evil.example/x", False),
+        ("https:/x", False),
+        ("http://a b", False),
+        ("vbscript:x", False),
+    ],
+)
 def test_safe_url_allows_only_absolute_http_links(url: str, ok: bool) -> None:
     assert (safe_url(url) is not None) is ok
 
@@ -67,10 +91,13 @@ def test_bot_messages_bound_buttons_and_text() -> None:
 
 
 def test_make_run_points_the_page_at_its_rasa_server_with_the_same_token() -> None:
-    from bot.serve import web_environment
-    from bot.settings import load_settings
+    from bot.runtime.launcher import web_environment
+    from bot.runtime.settings import load_settings
 
     settings = load_settings({"RASA_HOST": "0.0.0.0", "RASA_PORT": "5006"})
     env = web_environment(settings, {"WEB_PORT": "9000"}, "secret")
     assert env == {"WEB_PORT": "9000", "RASA_URL": "http://127.0.0.1:5006", "RASA_API_TOKEN": "secret"}
-    assert web_environment(settings, {"RASA_URL": "http://rasa.interne:5005"}, "s")["RASA_URL"] == "http://rasa.interne:5005"
+    assert (
+        web_environment(settings, {"RASA_URL": "http://rasa.interne:5005"}, "s")["RASA_URL"]
+        == "http://rasa.interne:5005"
+    )

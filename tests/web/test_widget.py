@@ -1,5 +1,6 @@
 """The widget in a real browser against a scripted Rasa: text-only rendering, safe links,
 the unavailable state, small screens and 200 % zoom."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -65,7 +66,13 @@ def _fits(page, width: int, height: int) -> None:  # type: ignore[no-untyped-def
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "défilement horizontal de la page"
     expect(page.locator("#chat-dialog")).to_be_visible()  # reopened after the reload
     box = page.locator("#chat-dialog").bounding_box()
-    assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5 and box["y"] >= 0 and box["y"] + box["height"] <= height + 0.5
+    assert (
+        box
+        and box["x"] >= 0
+        and box["x"] + box["width"] <= width + 0.5
+        and box["y"] >= 0
+        and box["y"] + box["height"] <= height + 0.5
+    )
     for selector in ("#chat-input", "#chat-send", "#chat-close"):
         element = page.locator(selector)
         expect(element).to_be_in_viewport()

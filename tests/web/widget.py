@@ -1,4 +1,5 @@
 """Playwright helpers for the chat widget, shared by the browser tests."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Locator, Page, expect

@@ -1,2 +1,0 @@
-"""Production topology: the cluster launcher (`python -m bot.deploy cluster`), the lock store chosen by the
-environment and the cluster benchmark. See deploy/README.md."""

@@ -1,0 +1,379 @@
+"""French answers composed from the catalogue. Pure functions: no Rasa, no I/O.
+
+Every fact in a reply comes from the catalogue; when the press kit is silent the reply says so
+and gives the contact, never a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Optional
+
+from bot.domain.catalogue.model import Catalogue, Event
+from bot.domain.dates import WEEKDAY_NAMES, format_day
+from bot.domain.linking import Mentions
+from bot.domain.queries import Criteria, events_of_organiser, matching_events
+from bot.domain.text import join_french
+
+# Questions about one event; the value is kept in the conversation so that an elliptical
+# follow-up ("et les communs ?") asks the same thing about another event.
+EVENT_QUESTIONS = ("date", "organiser", "details", "format", "practical")
+LIST_QUESTIONS = ("day", "organiser_programme", "topic")
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass
+class Answer:
+    replies: list[Reply]
+    # Events the conversation is now about: one after a precise answer, several after a list.
+    focus: list[str] = field(default_factory=list)
+
+
+def choose_event_payload(event_id: str) -> str:
+    return '/inform{"event":"%s"}' % event_id
+
+
+def contact_line(cat: Catalogue) -> str:
+    return f"Pour en savoir plus, contactez : {cat.contact.name}."
+
+
+def organisers_text(cat: Catalogue, ids: Sequence[str]) -> str:
+    return join_french([cat.organiser(i).in_sentence for i in ids])
+
+
+def event_line(cat: Catalogue, event: Event) -> str:
+    return f"- {event.title} : {format_day(event.date)}, par {organisers_text(cat, event.organisers)}"
+
+
+def _event_buttons(events: Sequence[Event]) -> tuple[Button, ...]:
+    return tuple(
+        Button(f"{e.title} ({format_day(e.date, with_year=False)})", choose_event_payload(e.id)) for e in events
+    )
+
+
+def _one_event(cat: Catalogue, question: str, event: Event) -> str:
+    when = format_day(event.date)
+    if question == "date":
+        return f"{event.title} a lieu le {when}."
+    if question == "organiser":
+        text = f"{event.title} est organisé par {organisers_text(cat, event.organisers)}"
+        if event.speakers:
+            text += f", avec l'intervention de {organisers_text(cat, event.speakers)}"
+        if event.people:
+            people = [f"{cat.person(p).name} ({cat.person(p).role})" for p in event.people]
+            text += f". Intervenante citée : {join_french(people)}"
+        return text + "."
+    if question == "format":
+        if event.format:
+            return f"{event.title} : {event.format}"
+        return (
+            f"Le dossier de presse ne précise pas le format de « {event.title} ». "
+            f"Il indique seulement que, pour ce mois : {cat.month.format[0].lower()}{cat.month.format[1:]} "
+            f"{contact_line(cat)}"
+        )
+    if question == "practical":
+        return (
+            f"Le dossier de presse ne donne ni l'horaire, ni le lieu, ni le lien d'inscription ou de "
+            f"connexion de « {event.title} » ({when}). Je ne peux donc pas vous les indiquer. "
+            f"{contact_line(cat)}"
+        )
+    # details
+    topics = join_french([cat.topic(t).label for t in event.topics])
+    lines = [f"{event.title}", f"Date : {when}", f"Organisation : {organisers_text(cat, event.organisers)}"]
+    if event.speakers:
+        lines.append(f"Intervention : {organisers_text(cat, event.speakers)}")
+    if topics:
+        lines.append(f"Thèmes : {topics}")
+    lines.append(event.description)
+    return "\n".join(lines)
+
+
+def answer_about_events(cat: Catalogue, question: str, criteria: Criteria, context: Sequence[str]) -> Answer:
+    """Answer a question about an event named in the message, else about the one in context.
+
+    A mention that links to nothing is not replaced by the context: the close events are offered.
+    """
+    if criteria.unresolved and not criteria.has_event_constraint:
+        offered = [cat.event(i) for i in criteria.suggested if cat.has_event(i)] or list(cat.events_sorted())
+        return Answer(
+            [
+                Reply(
+                    f"Je ne suis pas sûr de savoir de quel événement vous parlez (« {criteria.unresolved[0]} »). "
+                    "Voulez-vous dire :",
+                    _event_buttons(offered),
+                )
+            ],
+            [e.id for e in offered],
+        )
+    if criteria.has_event_constraint:
+        events = matching_events(cat, criteria)
+    else:
+        events = [cat.event(i) for i in context if cat.has_event(i)]
+    if not events:
+        if criteria.has_event_constraint:
+            return Answer([Reply(_nothing_matches(cat, criteria))])
+        return Answer(
+            [Reply("De quel événement parlez-vous ? Choisissez-en un :", _event_buttons(cat.events_sorted()))]
+        )
+    if len(events) == 1:
+        return Answer([Reply(_one_event(cat, question, events[0]))], [events[0].id])
+    listing = "\n".join(event_line(cat, e) for e in events)
+    return Answer(
+        [Reply(f"Plusieurs événements correspondent :\n{listing}\nLequel vous intéresse ?", _event_buttons(events))],
+        [e.id for e in events],
+    )
+
+
+def _programme_days(cat: Catalogue) -> str:
+    return join_french([format_day(d, with_year=False) for d in cat.dates]) + f" {cat.month.year}"
+
+
+def _nothing_matches(cat: Catalogue, criteria: Criteria) -> str:
+    m = criteria.mentions
+    if criteria.span and not matching_events(cat, Criteria(Mentions(), span=criteria.span)):
+        return (
+            f"Il n'y a aucun événement du programme {_span_phrase(criteria)}. "
+            f"Les événements ont lieu les {_programme_days(cat)}."
+        )
+    parts = []
+    if m.of("topic"):
+        parts.append("sur " + join_french([cat.topic(t).label for t in m.of("topic")], "ou"))
+    if m.of("organiser"):
+        parts.append("proposé par " + join_french([cat.organiser(o).in_sentence for o in m.of("organiser")], "ou"))
+    if criteria.span or criteria.weekday is not None:
+        parts.append(_span_phrase(criteria))
+    return (
+        f"Je ne trouve aucun événement {' '.join(parts)} dans le programme. "
+        "Demandez-moi « le programme » pour voir tous les événements."
+    )
+
+
+def _span_phrase(criteria: Criteria) -> str:
+    if criteria.span:
+        return f"le {criteria.span.label()}" if criteria.span.is_single_day else criteria.span.label()
+    if criteria.weekday is not None:
+        return f"les {WEEKDAY_NAMES[criteria.weekday]}s"
+    return ""
+
+
+def answer_day(cat: Catalogue, criteria: Criteria, among: Optional[Sequence[Event]] = None) -> Answer:
+    if not criteria.span and criteria.weekday is None:
+        unknown = f"Je n'ai pas compris la date « {criteria.date_text} ». " if criteria.date_text else ""
+        buttons = tuple(Button(format_day(d), '/ask_day_programme{"date":"%s"}' % d.isoformat()) for d in cat.dates)
+        return Answer(
+            [Reply(f"{unknown}Pour quel jour ? Les événements ont lieu les {_programme_days(cat)}.", buttons)]
+        )
+    day_only = Criteria(Mentions(), span=criteria.span, weekday=criteria.weekday)
+    events = matching_events(cat, day_only, among)
+    if not events:
+        return Answer([Reply(_nothing_matches(cat, day_only))])
+    return _listing(
+        cat,
+        f"Au programme {_span_phrase(criteria)}",
+        events,
+        by_day=not (criteria.span and criteria.span.is_single_day),
+    )
+
+
+def _listing(cat: Catalogue, heading: str, events: Sequence[Event], by_day: bool = True) -> Answer:
+    lines = [f"{heading} :"]
+    if by_day:
+        for day, group in groupby(events, key=lambda e: e.date):
+            lines.append(f"{format_day(day).capitalize()} :")
+            lines += [f"- {e.title} ({organisers_text(cat, e.organisers)})" for e in group]
+    else:
+        lines += [f"- {e.title} ({organisers_text(cat, e.organisers)})" for e in events]
+    buttons = _event_buttons(events) if len(events) > 1 else ()
+    return Answer([Reply("\n".join(lines), buttons)], [e.id for e in events])
+
+
+def answer_programme(cat: Catalogue) -> Answer:
+    month = cat.month
+    return _listing(
+        cat,
+        f"Programme du {month.name} en {month.region} ({month.period}), {len(cat.events)} événements",
+        cat.events_sorted(),
+    )
+
+
+def answer_organiser_programme(cat: Catalogue, criteria: Criteria) -> Answer:
+    organisers = criteria.mentions.of("organiser")
+    if not organisers:
+        with_events = [o for o in cat.organisers if events_of_organiser(cat, o.id)]
+        buttons = tuple(Button(o.name, '/ask_organiser_programme{"organiser":"%s"}' % o.id) for o in with_events)
+        return Answer([Reply("Quel organisateur vous intéresse ?", buttons)])
+    replies: list[Reply] = []
+    focus: list[str] = []
+    for organiser_id in organisers:
+        organiser = cat.organiser(organiser_id)
+        events = events_of_organiser(cat, organiser_id)
+        if criteria.span or criteria.weekday is not None:
+            events = matching_events(cat, Criteria(Mentions(), span=criteria.span, weekday=criteria.weekday), events)
+        if organiser_id == cat.month.organiser:
+            replies.append(
+                Reply(
+                    f"{organiser.in_sentence[0].upper()}{organiser.in_sentence[1:]} organise et fédère le {cat.month.name} au niveau national. "
+                    "Le dossier de presse ne lui attribue pas d'événement du programme régional."
+                )
+            )
+        elif not events:
+            replies.append(
+                Reply(
+                    f"Le dossier de presse ne mentionne aucun événement proposé par {organiser.in_sentence}"
+                    f"{' ' + _span_phrase(criteria) if criteria.span or criteria.weekday is not None else ''}."
+                    + (
+                        " Il le cite parmi les acteurs locaux qui ont pensé ces temps d'échanges."
+                        if organiser_id in cat.month.local_actors
+                        else ""
+                    )
+                )
+            )
+        else:
+            answer = _listing(cat, f"Événements avec {organiser.name}", events)
+            replies += answer.replies
+            focus += answer.focus
+    return Answer(replies, focus)
+
+
+def answer_topic(cat: Catalogue, criteria: Criteria) -> Answer:
+    topics = criteria.mentions.of("topic")
+    if not topics:
+        buttons = tuple(Button(t.label, '/ask_topic_events{"topic":"%s"}' % t.id) for t in cat.topics)
+        return Answer([Reply("Quel thème vous intéresse ?", buttons)])
+    events = matching_events(
+        cat, Criteria(Mentions({"event": [], "topic": topics, "organiser": [], "project": [], "person": []}))
+    )
+    label = join_french([cat.topic(t).label for t in topics], "ou")
+    if not events:
+        return Answer([Reply(f"Aucun événement du programme ne porte sur {label}.")])
+    return _listing(cat, f"Événements sur {label}", events)
+
+
+def answer_month(cat: Catalogue) -> Answer:
+    month = cat.month
+    actors = join_french([cat.organiser(a).name for a in month.local_actors])
+    text = (
+        f"Le {month.name} en {month.region} a lieu en {month.period}. Il est organisé par "
+        f"{cat.organiser(month.organiser).in_sentence} et met l'accent sur {month.theme}. "
+        f"{month.format} Les temps d'échanges sont pensés par des acteurs publics locaux : {actors}. "
+        f"{month.purpose} Il compte {len(cat.events)} événements, les {_programme_days(cat)}."
+    )
+    return Answer([Reply(text)])
+
+
+def answer_project(cat: Catalogue, mentions: Mentions) -> Answer:
+    if not mentions.of("project"):
+        lines = ["Projets de transformation publique en Pays de la Loire cités dans le dossier de presse :"]
+        lines += [f"- {p.name}" for p in cat.projects]
+        buttons = tuple(Button(p.name, '/ask_project{"project":"%s"}' % p.id) for p in cat.projects)
+        return Answer([Reply("\n".join(lines), buttons)])
+    replies = []
+    for project_id in mentions.of("project"):
+        project = cat.project(project_id)
+        text = f"{project.name}\n{project.summary}"
+        if project.benefits:
+            text += f"\nBénéfices : {project.benefits}"
+        replies.append(Reply(text))
+    return Answer(replies)
+
+
+def answer_person(cat: Catalogue, mentions: Mentions) -> Answer:
+    if not mentions.of("person"):
+        lines = ["Personnes citées dans le dossier de presse :"]
+        lines += [f"- {p.name}, {p.role}" for p in cat.people]
+        return Answer([Reply("\n".join(lines))])
+    return Answer([Reply(f"{cat.person(p).name} : {cat.person(p).role}.") for p in mentions.of("person")])
+
+
+def answer_contact(cat: Catalogue) -> Answer:
+    text = f"Contact : {cat.contact.name}."
+    if cat.contact.note:
+        text += f" {cat.contact.note}"
+    return Answer([Reply(text)])
+
+
+def answer_fallback(cat: Catalogue, repeated: bool) -> Answer:
+    """Honest fallback; after a second miss in a row, hand over to a human contact."""
+    if repeated:
+        return Answer(
+            [
+                Reply(
+                    "Je n'arrive toujours pas à vous répondre, désolé. Une personne pourra vous aider : "
+                    f"{cat.contact.name}.\nVous pouvez aussi me demander « le programme » ou « aide »."
+                )
+            ]
+        )
+    return Answer(
+        [
+            Reply(
+                "Désolé, je n'ai pas compris ou je n'ai pas cette information. Je peux vous renseigner sur "
+                f"les événements du {cat.month.name} en {cat.month.region} ({cat.month.period}) : dates, "
+                "organisateurs, thèmes, programme d'un jour, ainsi que les projets régionaux. "
+                "Reformulez votre question ou demandez « aide »."
+            )
+        ]
+    )
+
+
+def answer_followup(
+    cat: Catalogue, last_question: Optional[str], criteria: Criteria, focus: Sequence[str]
+) -> tuple[Answer, str]:
+    """An elliptical follow-up ("et les communs ?", "celui du 26", a button choice).
+
+    It asks the previous question again about what it names; a date or an organiser alone
+    narrows the events of the previous answer. Returns the answer and the question answered.
+    """
+    m = criteria.mentions
+    if m.of("project"):
+        return answer_project(cat, m), "project"
+    if m.of("person"):
+        return answer_person(cat, m), "person"
+    names_event = bool(m.of("event") or m.of("topic"))
+    focused = [cat.event(i) for i in focus if cat.has_event(i)]
+    if not criteria.has_event_constraint:
+        return answer_fallback(cat, repeated=False), last_question or ""
+    if last_question in EVENT_QUESTIONS or names_event:
+        question = last_question if last_question in EVENT_QUESTIONS else "details"
+        if not names_event and len(focused) > 1:
+            narrowed = matching_events(cat, criteria, among=focused)
+            if narrowed:
+                return answer_about_events(cat, question, _only_events(narrowed), []), question
+        return answer_about_events(cat, question, criteria, focus), question
+    if m.of("organiser"):
+        return answer_organiser_programme(cat, criteria), "organiser_programme"
+    return answer_day(cat, criteria), "day"
+
+
+def _only_events(events: Sequence[Event]) -> Criteria:
+    mentions = Mentions()
+    for e in events:
+        mentions.add("event", e.id)
+    return Criteria(mentions)
+
+
+def answer_out_of_scope(cat: Catalogue, repeated: bool) -> Answer:
+    if repeated:
+        return answer_fallback(cat, repeated=True)
+    return Answer(
+        [
+            Reply(
+                f"Je ne peux répondre qu'aux questions sur le {cat.month.name} en {cat.month.region} "
+                f"({cat.month.period}) : ses événements, leurs dates, organisateurs et thèmes, et les projets "
+                "régionaux présentés dans le dossier de presse. Pour une démarche administrative, "
+                "adressez-vous au service concerné."
+            )
+        ]
+    )

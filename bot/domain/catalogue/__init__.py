@@ -1,0 +1,27 @@
+"""Event catalogue: typed model, validated loading, queries."""
+
+from bot.domain.catalogue.loader import DEFAULT_CATALOGUE_PATH, CatalogueError, load_catalogue
+from bot.domain.catalogue.model import (
+    Catalogue,
+    Contact,
+    Event,
+    Month,
+    Organiser,
+    Person,
+    Project,
+    Topic,
+)
+
+__all__ = [
+    "DEFAULT_CATALOGUE_PATH",
+    "Catalogue",
+    "CatalogueError",
+    "Contact",
+    "Event",
+    "Month",
+    "Organiser",
+    "Person",
+    "Project",
+    "Topic",
+    "load_catalogue",
+]

@@ -1,0 +1,122 @@
+"""Typed, immutable view of the catalogue. Built only by the loader, after validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Organiser:
+    id: str
+    name: str
+    in_sentence: str  # with its article: "le SGAR Pays de la Loire"
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    role: str
+    organisation: Optional[str] = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    title: str
+    date: dt.date
+    organisers: tuple[str, ...]
+    description: str
+    kind: str
+    topics: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    # The press kit gives no per-event format, time, place or link: absent means unknown.
+    format: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    name: str
+    kind: str
+    summary: str
+    benefits: Optional[str] = None
+    owner: Optional[str] = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Month:
+    name: str
+    region: str
+    period: str
+    year: int
+    month: int
+    organiser: str
+    theme: str
+    format: str
+    purpose: str
+    local_actors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    source: str
+    month: Month
+    contact: Contact
+    organisers: tuple[Organiser, ...]
+    topics: tuple[Topic, ...]
+    events: tuple[Event, ...]
+    people: tuple[Person, ...]
+    projects: tuple[Project, ...]
+    _by_id: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for group in (self.organisers, self.topics, self.events, self.people, self.projects):
+            for item in group:
+                self._by_id[(type(item).__name__, item.id)] = item
+
+    def organiser(self, organiser_id: str) -> Organiser:
+        return self._by_id[("Organiser", organiser_id)]
+
+    def topic(self, topic_id: str) -> Topic:
+        return self._by_id[("Topic", topic_id)]
+
+    def event(self, event_id: str) -> Event:
+        return self._by_id[("Event", event_id)]
+
+    def person(self, person_id: str) -> Person:
+        return self._by_id[("Person", person_id)]
+
+    def project(self, project_id: str) -> Project:
+        return self._by_id[("Project", project_id)]
+
+    def has_event(self, event_id: str) -> bool:
+        return ("Event", event_id) in self._by_id
+
+    @property
+    def dates(self) -> tuple[dt.date, ...]:
+        """Days of the programme, in order."""
+        return tuple(sorted({e.date for e in self.events}))
+
+    def events_sorted(self) -> tuple[Event, ...]:
+        return tuple(sorted(self.events, key=lambda e: (e.date, self.events.index(e))))

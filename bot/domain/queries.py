@@ -1,0 +1,85 @@
+"""Catalogue queries: which events match what the user said."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Optional
+
+from bot.domain.catalogue.model import Catalogue, Event
+from bot.domain.dates import DateSpan, bare_weekday, parse_french_date
+from bot.domain.linking import Linker, Mentions
+from bot.domain.personal_data import mask
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """Everything a message constrains: catalogue mentions and a date."""
+
+    mentions: Mentions
+    span: Optional[DateSpan] = None
+    weekday: Optional[int] = None
+    date_text: Optional[str] = None  # a date the user wrote that could not be resolved
+    unresolved: tuple[str, ...] = ()  # mentions the model saw that match no catalogue entry
+    suggested: tuple[str, ...] = ()  # events those mentions might mean, to offer, not assume
+
+    @property
+    def has_event_constraint(self) -> bool:
+        m = self.mentions
+        return bool(m.of("event") or m.of("topic") or m.of("organiser") or self.span or self.weekday is not None)
+
+
+def read_criteria(
+    linker: Linker,
+    entities: Sequence[tuple[str, str]],
+    text: str,
+    reference: dt.date,
+) -> Criteria:
+    """Build criteria from the model's entities (type, value) and the message text."""
+    month = linker.catalogue.month
+    named = [(k, v) for k, v in entities if k != "date"]
+    mentions = linker.mentions(named, text)
+    unresolved = tuple(v for k, v in named if linker.link_value(v, k) is None)
+    suggested = tuple(dict.fromkeys(i for v in unresolved for i in linker.suggest_events(v)))
+    date_values = [v for k, v in entities if k == "date"]
+    # A phone number ("06 12 34 56 78") or an address is not a date: read dates with them masked.
+    for source in [mask(value) for value in (*date_values, text)]:
+        span = parse_french_date(source, reference, month.year, month.month)
+        if span:
+            return Criteria(mentions, span=span, unresolved=unresolved, suggested=suggested)
+        weekday = bare_weekday(source)
+        if weekday is not None:
+            return Criteria(mentions, weekday=weekday, unresolved=unresolved, suggested=suggested)
+    return Criteria(
+        mentions, date_text=date_values[0] if date_values else None, unresolved=unresolved, suggested=suggested
+    )
+
+
+def matching_events(catalogue: Catalogue, criteria: Criteria, among: Optional[Sequence[Event]] = None) -> list[Event]:
+    """Events satisfying every constraint, in programme order.
+
+    Named events are taken as the user's intent: if another constraint rules them all out
+    ("le serious game du 19"), the named events are returned rather than nothing.
+    """
+    pool = list(among) if among is not None else list(catalogue.events_sorted())
+    m = criteria.mentions
+    named = [e for e in pool if e.id in m.of("event")]
+    result = named if m.of("event") else pool
+    if m.of("topic"):
+        result = [e for e in result if set(e.topics) & set(m.of("topic"))]
+    if m.of("organiser"):
+        result = [e for e in result if set(e.organisers + e.speakers) & set(m.of("organiser"))]
+    if criteria.span:
+        result = [e for e in result if criteria.span.contains(e.date)]
+    if criteria.weekday is not None:
+        result = [e for e in result if e.date.weekday() == criteria.weekday]
+    return result if result or not named else named
+
+
+def events_of_organiser(catalogue: Catalogue, organiser_id: str) -> list[Event]:
+    return [e for e in catalogue.events_sorted() if organiser_id in e.organisers + e.speakers]
+
+
+def events_on(catalogue: Catalogue, span: DateSpan) -> list[Event]:
+    return [e for e in catalogue.events_sorted() if span.contains(e.date)]

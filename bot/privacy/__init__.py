@@ -1,1 +1,0 @@
-"""Personal data protection (RGPD): masking before storage, retention of conversations, signed models."""

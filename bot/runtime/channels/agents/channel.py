@@ -1,0 +1,170 @@
+"""Rasa input channel for public agents' team chat: `POST /webhooks/agents/webhook`.
+
+A thin Sanic adapter: parsing, token check, formatting and reply shapes are the pure helpers
+of this package. Registered in credentials.yml as `bot.runtime.channels.agents.channel.AgentsInput`; accepted
+tokens come from the AGENTS_WEBHOOK_TOKENS environment variable only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Optional
+
+import aiohttp
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.runtime import action_calls as actions
+from bot.runtime.channels.agents.choices import pending_choices
+from bot.runtime.channels.agents.markdown import render_messages
+from bot.runtime.channels.agents.options import ChannelOptions
+from bot.runtime.channels.agents.payloads import (
+    AgentRequest,
+    PayloadError,
+    decode_body,
+    header_token,
+    parse_request,
+    token_of,
+)
+from bot.runtime.channels.agents.replies import FAILURE, TOO_SLOW, answer_prefix, reply_body, text_body, wait_body
+from bot.runtime.channels.agents.tokens import TOKENS_VARIABLE, configured_tokens, request_is_authorised
+from bot.runtime.channels.pipeline import Intake, admitted, request_client_ip, temporary_error_text
+from bot.runtime.stores.tracker_store import StoreWatch, watching
+
+logger = logging.getLogger(__name__)
+
+RESPONSE_URL_TIMEOUT = aiohttp.ClientTimeout(total=10)
+
+
+class AgentsInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "agents"  # -> /webhooks/agents/webhook
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Mapping[str, Any]]) -> AgentsInput:
+        tokens = configured_tokens(os.environ)
+        if not tokens:
+            logger.warning("%s est vide : le canal agents refusera toutes les requêtes (401).", TOKENS_VARIABLE)
+        actions.install()  # apology instead of silence when the action server fails
+        return cls(ChannelOptions.from_credentials(credentials), tokens)
+
+    def __init__(self, options: Optional[ChannelOptions] = None, tokens: tuple[str, ...] = ()) -> None:
+        self.options = options or ChannelOptions()
+        self.tokens = tuple(tokens)
+        self.choices = pending_choices()
+        self.intake = Intake()
+        # asyncio keeps only weak references to tasks: hold answers still on their way.
+        self._background: set[asyncio.Future] = set()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        hook = Blueprint("agents_webhook", __name__)
+
+        @hook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @hook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self._receive(request, on_new_message)
+
+        return hook
+
+    async def _receive(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+        started = time.monotonic()
+        # The per-address limit comes first: it also bounds token guessing. One Mattermost server is one address.
+        refusal = await self.intake.check_address(request_client_ip(request.ip, request.headers))
+        if refusal:
+            return _error(429, refusal.reason, refusal.retry_after)
+        try:
+            fields = decode_body(request.content_type, request.body)
+        except PayloadError as exc:
+            return _error(exc.status, exc.reason)
+        # Authenticate before validating the fields: an unknown caller learns nothing more.
+        if not request_is_authorised(
+            [token_of(fields), header_token(request.headers.get("authorization"))], self.tokens
+        ):
+            logger.warning("Canal agents : jeton absent ou refusé (client %s).", request.ip)
+            return _error(401, "jeton absent ou invalide")
+        try:
+            agent_request = parse_request(fields)
+        except PayloadError as exc:
+            return _error(exc.status, exc.reason)
+        if agent_request.from_bot or agent_request.user_id in self.options.bot_user_ids:
+            return response.json({})  # an empty reply: Mattermost posts nothing, no loop
+        refusal = await self.intake.admit(agent_request.sender_id, None)
+        if refusal:
+            return _error(429, refusal.reason, refusal.retry_after)
+
+        collector = CollectingOutputChannel()
+        message = UserMessage(
+            self.choices.resolve(agent_request.sender_id, agent_request.question),
+            collector,
+            agent_request.sender_id,
+            input_channel=self.name(),
+            message_id=agent_request.post_id or None,
+            metadata=agent_request.metadata(),
+        )
+        with watching() as watch:  # the task shares it: a tracker-store failure is reported here
+            task = asyncio.ensure_future(admitted(on_new_message, message))
+        task.add_done_callback(lambda _: self.intake.leave(agent_request.sender_id))
+        self._keep(task)
+        can_defer = agent_request.response_url is not None and self.options.allows_response_url(
+            agent_request.response_url
+        )
+        await asyncio.wait({task}, timeout=self.options.reply_timeout if can_defer else self.options.webhook_timeout)
+        if task.done():
+            body = self._answer(agent_request, task, collector, watch)
+        elif can_defer:
+            self._keep(asyncio.ensure_future(self._deliver_later(agent_request, task, collector, watch)))
+            body = wait_body(agent_request, self.options)
+        else:
+            # Outgoing webhooks cannot answer later; the conversation still records the answer,
+            # but the agent never sees its choices: an older list must not answer "2" either.
+            self.choices.remember(agent_request.sender_id, [])
+            body = text_body(agent_request, TOO_SLOW, self.options)
+        logger.debug("Canal agents : %s traité en %.0f ms.", agent_request.kind, (time.monotonic() - started) * 1000)
+        return response.json(body)
+
+    def _answer(
+        self, agent_request: AgentRequest, task: asyncio.Future, collector: CollectingOutputChannel, watch: StoreWatch
+    ) -> dict[str, Any]:
+        if task.cancelled() or task.exception() is not None:
+            logger.error(
+                "Canal agents : échec du traitement du message.",
+                exc_info=None if task.cancelled() else task.exception(),
+            )
+            return text_body(agent_request, FAILURE, self.options)
+        if watch.failed:  # conversation not stored: say so rather than answer without context
+            return text_body(agent_request, temporary_error_text(), self.options)
+        rendered = render_messages(collector.messages, answer_prefix(agent_request))
+        self.choices.remember(agent_request.sender_id, rendered.choices)
+        return reply_body(agent_request, rendered, self.options)
+
+    async def _deliver_later(
+        self, agent_request: AgentRequest, task: asyncio.Future, collector: CollectingOutputChannel, watch: StoreWatch
+    ) -> None:
+        await asyncio.wait({task})
+        body = self._answer(agent_request, task, collector, watch)
+        try:
+            async with aiohttp.ClientSession(timeout=RESPONSE_URL_TIMEOUT) as session:
+                async with session.post(agent_request.response_url, json=body) as reply:
+                    if reply.status >= 300:
+                        logger.warning("Canal agents : response_url a répondu %s.", reply.status)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            logger.warning("Canal agents : réponse différée non remise (%s).", exc.__class__.__name__)
+
+    def _keep(self, task: asyncio.Future) -> None:
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+
+def _error(status: int, reason: str, retry_after: Optional[int] = None) -> HTTPResponse:
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    return response.json({"error": reason}, status=status, headers=headers)

@@ -1,0 +1,81 @@
+"""Options of the agents' channel, read from its entry in credentials.yml (no secret there)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Optional
+from urllib.parse import urlsplit
+
+from bot.runtime.channels.agents.markdown import MAX_POST_CHARS
+
+SLASH_RESPONSE_TYPES = ("ephemeral", "in_channel")
+
+
+@dataclass(frozen=True)
+class ChannelOptions:
+    # Who sees a slash command's answer: only the agent (Mattermost's default) or the channel.
+    slash_response_type: str = "ephemeral"
+    # Mattermost asks for a reply within 3 s; past this delay, a wait message goes back at once
+    # and the answer follows on response_url.
+    reply_timeout: float = 2.0
+    # Outgoing webhooks have no response_url: wait this long at most (Mattermost gives up at 30 s).
+    webhook_timeout: float = 25.0
+    # Posts of these users are ignored, so that two bots cannot answer each other forever.
+    bot_user_ids: frozenset[str] = frozenset()
+    # 16,383 on current Mattermost; servers with the old schema allow only 4,000.
+    max_post_chars: int = MAX_POST_CHARS
+    # Hosts a deferred answer may be posted to (response_url): the Mattermost/Osmose servers. Empty: any
+    # host, as Mattermost itself allows; set it so that a caller holding a token cannot make the bot
+    # post elsewhere (AGENTS_RESPONSE_URL_HOSTS or credentials.yml response_url_hosts).
+    response_url_hosts: frozenset[str] = frozenset()
+
+    def allows_response_url(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return bool(host) and (not self.response_url_hosts or host in self.response_url_hosts)
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Mapping[str, Any]]) -> ChannelOptions:
+        c = dict(credentials or {})
+        unknown = set(c) - {
+            "slash_response_type",
+            "reply_timeout",
+            "webhook_timeout",
+            "bot_user_ids",
+            "max_post_chars",
+            "response_url_hosts",
+        }
+        if unknown:
+            raise ValueError(f"credentials.yml, canal agents : option(s) inconnue(s) {sorted(unknown)}")
+        response_type = str(c.get("slash_response_type") or cls.slash_response_type)
+        if response_type not in SLASH_RESPONSE_TYPES:
+            raise ValueError(
+                f"slash_response_type : {' ou '.join(SLASH_RESPONSE_TYPES)} attendu, pas {response_type!r}"
+            )
+        reply_timeout = _number(c, "reply_timeout", cls.reply_timeout, 0.05, 2.9)
+        webhook_timeout = _number(c, "webhook_timeout", cls.webhook_timeout, reply_timeout, 29)
+        ids = c.get("bot_user_ids") or []
+        max_chars = int(_number(c, "max_post_chars", cls.max_post_chars, 200, MAX_POST_CHARS))
+        hosts = os.environ.get("AGENTS_RESPONSE_URL_HOSTS") or c.get("response_url_hosts") or []
+        return cls(response_type, reply_timeout, webhook_timeout, _names(ids), max_chars, _names(hosts, lower=True))
+
+
+def _names(values: Any, lower: bool = False) -> frozenset[str]:
+    """A list, or one comma-separated string, of names."""
+    items = values.split(",") if isinstance(values, str) else values
+    names = (str(item).strip() for item in items)
+    return frozenset(name.lower() if lower else name for name in names if name)
+
+
+def _number(c: Mapping[str, Any], name: str, default: float, low: float, high: float) -> float:
+    value = c.get(name, default)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} : nombre attendu, pas {value!r}") from None
+    if not low <= number <= high:
+        raise ValueError(f"{name} : valeur entre {low:g} et {high:g} attendue, pas {number:g}")
+    return number

@@ -1,0 +1,112 @@
+"""Rasa's REST channel, hardened: `POST /webhooks/rest/webhook`, same name and body as `rest:`.
+
+In credentials.yml in place of `rest:`. What changes for a client:
+- a malformed request gets a 4xx and `{"error": "<raison en français>"}`: body over 4 Kio (413),
+  not UTF-8, not JSON or nested too deep, not an object, `sender` missing/not text/control
+  characters, `message` missing/not text/empty once control characters are dropped (400), over
+  2,000 characters (413), `metadata` not an object (400);
+- more messages than the per-address or per-sender rate limits allow (RATE_LIMIT_* variables,
+  shared through Redis with REDIS_URL: bot/runtime/channels/ratelimit.py), or more than `max_in_flight`
+  of one sender's messages still being processed: 429 with `Retry-After` and a French reason;
+- more than 500 messages already waiting for one of the 8 processing slots shared by all channels
+  (bot/runtime/channels/admission.py): 503 with `Retry-After`;
+- the conversation could not be read or saved (tracker store down, locked) or processing failed:
+  503 with `Retry-After` and, in the usual list shape, one French temporary-error message with
+  the contact; never a 200 with an empty list, never a trace;
+- `input_channel` from the body is ignored (always "rest"); `?stream=true` is not offered.
+The body of a normal reply is Rasa's: a JSON list of `{recipient_id, text | buttons | image | custom}`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Optional
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.runtime import action_calls as actions
+from bot.runtime.channels.admission import Overloaded
+from bot.runtime.channels.inputs import MAX_BODY_BYTES, RejectedInput, validate_rest_body
+from bot.runtime.channels.limits import DEFAULT_MAX_IN_FLIGHT
+from bot.runtime.channels.pipeline import Intake, admitted, request_client_ip, temporary_error_text
+from bot.runtime.stores.tracker_store import watching
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = "5"
+
+
+class HardenedRestInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> HardenedRestInput:
+        credentials = credentials or {}
+        actions.install()  # apology instead of silence when the action server fails (bot/runtime/action_calls.py)
+        if "rate_burst" in credentials or "rate_per_second" in credentials:
+            logger.warning(
+                "Canal REST : rate_burst et rate_per_second sont ignorés ; limites de débit par "
+                "RATE_LIMIT_SENDER_PER_MINUTE et RATE_LIMIT_SENDER_BURST (docs/securite.md)."
+            )
+        intake = Intake(max_in_flight=int(credentials.get("max_in_flight", DEFAULT_MAX_IN_FLIGHT)))
+        return cls(intake, int(credentials.get("max_body_bytes", MAX_BODY_BYTES)))
+
+    def __init__(self, intake: Optional[Intake] = None, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+        self.intake = intake or Intake()
+        self.max_body_bytes = max_body_bytes
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        hook = Blueprint("hardened_rest_webhook", __name__)
+
+        @hook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @hook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self.receive(
+                request.body or b"", on_new_message, request_client_ip(request.ip, request.headers)
+            )
+
+        return hook
+
+    async def receive(
+        self, body: bytes, on_new_message: Callable[[UserMessage], Awaitable[Any]], client_ip: Optional[str] = None
+    ) -> HTTPResponse:
+        try:
+            inbound = validate_rest_body(body, self.max_body_bytes)
+        except RejectedInput as exc:
+            return response.json({"error": exc.reason}, status=exc.status)
+        refusal = await self.intake.admit(inbound.sender, client_ip)
+        if refusal:
+            return response.json(
+                {"error": refusal.reason}, status=429, headers={"Retry-After": str(refusal.retry_after)}
+            )
+        collector = CollectingOutputChannel()
+        message = UserMessage(
+            inbound.text, collector, inbound.sender, input_channel=self.name(), metadata=inbound.metadata or None
+        )
+        with watching() as watch:
+            try:
+                await admitted(on_new_message, message)
+            except Overloaded as exc:
+                return response.json({"error": str(exc)}, status=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
+            except Exception as exc:  # noqa: BLE001 - turned into a 503, logged without the user's text
+                watch.fail(type(exc).__name__)
+                logger.error(
+                    "Canal REST : échec du traitement (%s: %s).", type(exc).__name__, " ".join(str(exc).split())[:200]
+                )
+            finally:
+                self.intake.leave(inbound.sender)
+        if watch.failed:
+            return response.json(
+                [{"recipient_id": inbound.sender, "text": temporary_error_text()}],
+                status=503,
+                headers={"Retry-After": RETRY_AFTER_SECONDS},
+            )
+        return response.json(collector.messages)

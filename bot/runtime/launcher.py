@@ -1,0 +1,222 @@
+"""Start the action server, the Rasa server and the citizens' page together; Ctrl-C stops them all.
+
+Checks first what would make start-up fail obscurely (catalogue, model) and says it in one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+from typing import Optional
+
+from bot.domain.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError, load_catalogue
+from bot.runtime.channels.admission import slots_from_environment
+from bot.runtime.model_signing import ModelSignatureError, verify
+from bot.runtime.settings import PROJECT_ROOT, Settings, api_token, load_settings, server_environment
+from bot.runtime.startup_errors import explained
+from bot.runtime.stores.retention import retention_days
+
+MODEL_NAME = "mois-innovation"
+
+
+class StartupError(RuntimeError):
+    """A problem the user can fix, said in one French sentence."""
+
+
+def catalogue_path() -> Path:
+    """MOIS_CATALOGUE, the action server's variable, else data/catalogue.yml: both servers check the same file."""
+    return Path(os.environ.get("MOIS_CATALOGUE") or DEFAULT_CATALOGUE_PATH)
+
+
+def check_catalogue() -> None:
+    """Refuse to start on an invalid catalogue, saying where and how to fix it."""
+    try:
+        load_catalogue(catalogue_path())
+    except CatalogueError as exc:
+        raise StartupError(
+            f"catalogue invalide : {exc}. Corrigez le fichier, vérifiez avec `make validate`, "
+            "puis `make train` s'il a changé."
+        ) from None
+
+
+def latest_model(models_dir: Path) -> Path:
+    models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        raise StartupError(
+            f"aucun modèle entraîné dans {models_dir} : lancez `make train` (ou `make run`, qui entraîne au besoin)."
+        )
+    if not _readable_archive(models[-1]):
+        raise StartupError(
+            f"modèle illisible ({models[-1]}, archive tronquée ou corrompue) : supprimez-le et lancez `make train`."
+        )
+    return models[-1]
+
+
+def trusted_model(models_dir: Path) -> Path:
+    """The latest model, only if this project's training signed it (a model archive is code: bot/runtime/model_signing.py)."""
+    model = latest_model(models_dir)
+    try:
+        verify(model)
+    except ModelSignatureError as exc:
+        raise StartupError(str(exc)) from None
+    return model
+
+
+def _readable_archive(path: Path) -> bool:
+    try:
+        return tarfile.is_tarfile(path)
+    except (OSError, EOFError, tarfile.TarError):  # truncated gzip, unreadable file
+        return False
+
+
+def action_server_command(settings: Settings) -> list[str]:
+    """rasa-sdk behind ACTION_SERVER_TOKEN, bound to ACTION_HOST (loopback by default): bot/runtime/action_server.py."""
+    return [sys.executable, "-m", "bot", "action-server", "--actions", "actions", "--port", str(settings.action_port)]
+
+
+def rasa_server_command(settings: Settings, model: Path, token: str, extra: Optional[list[str]] = None) -> list[str]:
+    if not token or not token.strip():
+        # Rasa would serve its HTTP API (conversations, model upload) to anyone.
+        raise StartupError(
+            "jeton de l'API Rasa vide : définissez RASA_API_TOKEN ou supprimez var/rasa-api-token "
+            "pour qu'un nouveau soit généré."
+        )
+    return [
+        sys.executable,
+        "-m",
+        "bot",
+        "rasa",
+        "run",
+        "--model",
+        str(model),
+        "--interface",
+        settings.rasa_host,
+        "--port",
+        str(settings.rasa_port),
+        "--enable-api",
+        "--auth-token",
+        token,
+        "--credentials",
+        str(PROJECT_ROOT / "credentials.yml"),
+        "--endpoints",
+        str(PROJECT_ROOT / "endpoints.yml"),
+        *(extra or []),
+    ]
+
+
+def web_server_command() -> list[str]:
+    return [sys.executable, "-m", "bot", "web"]
+
+
+def web_environment(settings: Settings, env: dict[str, str], token: str) -> dict[str, str]:
+    """The page talks to this Rasa server (same token); WEB_HOST, WEB_PORT and WEB_ALLOWED_ORIGINS pass through."""
+    web_env = dict(env)
+    rasa_host = "127.0.0.1" if settings.rasa_host in ("0.0.0.0", "::", "") else settings.rasa_host
+    web_env.setdefault("RASA_URL", f"http://{rasa_host}:{settings.rasa_port}")
+    web_env["RASA_API_TOKEN"] = token
+    return web_env
+
+
+def _prepare() -> tuple[Settings, Path, dict[str, str]]:
+    """What `run` and `shell` check and set up before starting anything: settings, model, environment."""
+    settings = load_settings()
+    check_catalogue()
+    model = trusted_model(settings.models_dir)
+    retention_days()  # TRACKER_RETENTION_DAYS checked here: the tracker store would fail with a traceback
+    Path(settings.tracker_db).parent.mkdir(parents=True, exist_ok=True)
+    env = server_environment(settings)
+    slots_from_environment(env)  # ADMISSION_SLOTS checked here too, for the same reason
+    return settings, model, env
+
+
+def run_servers() -> int:
+    settings, model, env = _prepare()
+    token = api_token()
+    processes = [
+        subprocess.Popen(action_server_command(settings), cwd=PROJECT_ROOT, env=env),
+        subprocess.Popen(rasa_server_command(settings, model, token), cwd=PROJECT_ROOT, env=env),
+        subprocess.Popen(web_server_command(), cwd=PROJECT_ROOT, env=web_environment(settings, env, token)),
+    ]
+    print(
+        f"Serveur d'actions : http://{settings.action_host}:{settings.action_port}\n"
+        f"Serveur Rasa      : http://{settings.rasa_host}:{settings.rasa_port} (modèle {model.name})\n"
+        f"  REST : POST /webhooks/rest/webhook   API : jeton dans var/rasa-api-token\n"
+        f"Page citoyenne    : http://localhost:{env.get('WEB_PORT', '8080')}/\n"
+        "Ctrl-C pour tout arrêter.",
+        flush=True,
+    )
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    while not stopping:
+        for proc in processes:
+            if proc.poll() is not None:
+                print(f"Un serveur s'est arrêté (code {proc.returncode}) : arrêt de l'ensemble.", file=sys.stderr)
+                code, stopping = proc.returncode or 1, True
+        time.sleep(0.5)
+    for proc in processes:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in processes:
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return code
+
+
+def run_shell() -> int:
+    """`rasa shell` in the terminal, with the action server started alongside."""
+    settings, model, env = _prepare()
+    actions = subprocess.Popen(
+        action_server_command(settings), cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        shell = [
+            sys.executable,
+            "-m",
+            "bot",
+            "rasa",
+            "shell",
+            "--model",
+            str(model),
+            "--endpoints",
+            str(PROJECT_ROOT / "endpoints.yml"),
+            "--port",
+            str(settings.rasa_port),
+        ]
+        return subprocess.call(shell, cwd=PROJECT_ROOT, env=env)
+    finally:
+        actions.terminate()
+        actions.wait(timeout=15)
+
+
+def run_command(argv: list[str]) -> int:
+    """`python -m bot run`: every server on the embedded defaults; Ctrl-C stops them all."""
+    _no_options("run", argv)
+    return explained(run_servers, "Impossible de démarrer", (StartupError, ValueError))
+
+
+def shell_command(argv: list[str]) -> int:
+    """`python -m bot shell`: a conversation in the terminal."""
+    _no_options("shell", argv)
+    return explained(run_shell, "Impossible de démarrer", (StartupError, ValueError))
+
+
+def _no_options(command: str, argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(
+        prog=f"python -m bot {command}", description=(run_command if command == "run" else shell_command).__doc__
+    )
+    parser.parse_args(argv)

@@ -1,1 +1,0 @@
-"""Who may call what: the action server's token (action_server.py), client addresses behind proxies (client_ip.py)."""

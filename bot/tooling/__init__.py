@@ -1,0 +1,1 @@
+"""Commands for builders and lab staff, never imported by the runtime: `python -m bot <commande>`."""

@@ -1,0 +1,345 @@
+"""Learn from real conversations: list what the bot misunderstood, import what staff annotated.
+
+`review` reads the SQL tracker store (SQLite by default) and writes a YAML review file of user
+messages that hit the fallback or had low intent confidence, grouped and counted. Staff fill in
+`intention_correcte`; `import` turns those into NLU examples (data/nlu/revue.yml, deduplicated)
+and conversation-test cases (tests/test_stories_revue.yml). Emails and phone numbers are masked
+before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+from bot.domain.personal_data import mask, personal_spans
+from bot.tooling.staff.changes import domain_intents
+from bot.tooling.staff.project import Project, StaffError
+
+LOW_CONFIDENCE = 0.7
+FALLBACK_INTENT = "nlu_fallback"
+FALLBACK_ACTIONS = {"action_fallback", "action_default_fallback"}
+REVIEW_NLU_FILE = Path("data") / "nlu" / "revue.yml"
+REVIEW_TESTS_FILE = Path("tests") / "test_stories_revue.yml"
+HEADER = """\
+# Messages à revoir, tirés des conversations réelles (`python -m bot review`).
+# Pour chaque message, écrivez dans `intention_correcte` l'intention qu'il fallait comprendre
+# (liste : `intentions_possibles` en fin de fichier), ou laissez vide pour l'ignorer.
+# `exemple` est la phrase telle qu'elle sera apprise ; corrigez les entités entre crochets si besoin,
+# par exemple : quand a lieu le [serious game](event) ?
+# Puis : python -m bot import <ce fichier>   (ou make import REVIEW=<ce fichier>)
+# Les adresses électroniques et numéros de téléphone ont été masqués.
+"""
+
+
+@dataclass
+class UserMessage:
+    sender: str
+    text: str
+    intent: Optional[str]
+    confidence: float
+    entities: list[dict[str, Any]]
+    followed_by: Optional[str] = None
+
+    @property
+    def understood_intent(self) -> Optional[str]:
+        return self.intent
+
+    def reason(self, threshold: float) -> Optional[str]:
+        if self.followed_by in FALLBACK_ACTIONS:
+            return "repli"
+        if self.confidence < threshold:
+            return "confiance faible"
+        return None
+
+
+@dataclass
+class ReviewItem:
+    text: str
+    example: str
+    occurrences: int
+    understood: Optional[str]
+    confidence: float
+    reasons: set[str] = field(default_factory=set)
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.lower().strip().rstrip("?!. ").split())
+
+
+def _parse_user_event(sender: str, data: dict[str, Any]) -> Optional[UserMessage]:
+    text = (data.get("text") or "").strip()
+    if not text or text.startswith("/"):  # button payloads are not phrasings
+        return None
+    parse = data.get("parse_data") or {}
+    intent = (parse.get("intent") or {}).get("name")
+    confidence = float((parse.get("intent") or {}).get("confidence") or 0.0)
+    if intent == FALLBACK_INTENT:  # what the classifier would have said, below the threshold
+        ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
+        intent, confidence = (ranking[0]["name"], float(ranking[0].get("confidence") or 0)) if ranking else (None, 0.0)
+        return UserMessage(sender, text, intent, confidence, parse.get("entities") or [], followed_by="action_fallback")
+    return UserMessage(sender, text, intent, confidence, parse.get("entities") or [])
+
+
+EVENTS_QUERY = "SELECT sender_id, type_name, action_name, data FROM events ORDER BY sender_id, id"
+
+
+def _event_rows(source: Path | str) -> list[tuple]:
+    """The events of a SQLite file (read-only), or of a database server given by its SQLAlchemy URL."""
+    if isinstance(source, Path):
+        if not source.exists():
+            raise StaffError(f"base des conversations introuvable : {source} (variable TRACKER_DB)")
+        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as connection:
+            try:
+                return connection.execute(EVENTS_QUERY).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise StaffError(f"{source} n'est pas une base de conversations Rasa lisible : {exc}") from exc
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(source)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(sa.text(EVENTS_QUERY))]
+    except sa.exc.SQLAlchemyError as exc:
+        where = sa.engine.make_url(source).render_as_string(hide_password=True)
+        raise StaffError(
+            f"base des conversations illisible ({where}) : {' '.join(str(exc.orig or exc).split())[:200]}"
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def read_tracker_store(source: Path | str) -> list[UserMessage]:
+    """User messages of every conversation in a Rasa SQL tracker store, with the action that followed.
+
+    source: the SQLite file, or the SQLAlchemy URL of the PostgreSQL store of a clustered deployment.
+    """
+    rows = _event_rows(source)
+    messages: list[UserMessage] = []
+    waiting: Optional[UserMessage] = None
+    for sender, type_name, action_name, raw in rows:
+        if type_name == "user":
+            waiting = _parse_user_event(sender, json.loads(raw or "{}"))
+            if waiting:
+                messages.append(waiting)
+        elif (
+            type_name == "action"
+            and waiting is not None
+            and waiting.sender == sender
+            and action_name != "action_listen"
+        ):
+            if waiting.followed_by is None:
+                waiting.followed_by = action_name
+            waiting = None
+    return messages
+
+
+def annotate(text: str, entities: Iterable[dict[str, Any]]) -> str:
+    """Rasa's inline annotation of the entities found by the model; personal data masked outside them."""
+    personal = personal_spans(text)  # the store masks before writing: entities on a placeholder are dropped too
+    spans = sorted(
+        (
+            e
+            for e in entities
+            if isinstance(e.get("start"), int)
+            and isinstance(e.get("end"), int)
+            and e.get("extractor") != "RegexEntityExtractor"
+            and not any(e["start"] < end and start < e["end"] for start, end in personal)
+        ),
+        key=lambda e: e["start"],
+    )  # an entity inside an email or phone number is dropped, then masked
+    out, cursor = [], 0
+    for e in spans:
+        if e["start"] < cursor:
+            continue
+        out.append(mask(text[cursor : e["start"]]))
+        surface = text[e["start"] : e["end"]]
+        value = e.get("value")
+        if value is not None and str(value) != surface:
+            out.append(
+                f'[{mask(surface)}]{{"entity": "{e["entity"]}", "value": {json.dumps(str(value), ensure_ascii=False)}}}'
+            )
+        else:
+            out.append(f"[{mask(surface)}]({e['entity']})")
+        cursor = e["end"]
+    out.append(mask(text[cursor:]))
+    return "".join(out)
+
+
+def collect(messages: Iterable[UserMessage], threshold: float = LOW_CONFIDENCE) -> list[ReviewItem]:
+    groups: dict[str, ReviewItem] = {}
+    for message in messages:
+        reason = message.reason(threshold)
+        if reason is None:
+            continue
+        text = mask(message.text)
+        key = normalise(text)
+        item = groups.get(key)
+        if item is None:
+            item = groups[key] = ReviewItem(
+                text, annotate(message.text, message.entities), 0, message.intent, message.confidence
+            )
+        item.occurrences += 1
+        item.confidence = min(item.confidence, message.confidence)
+        item.reasons.add(reason)
+    return sorted(groups.values(), key=lambda i: (-i.occurrences, i.text.lower()))
+
+
+def write_review(items: list[ReviewItem], path: Path, intents: list[str]) -> Path:
+    entries = [
+        {
+            "texte": item.text,
+            "occurrences": item.occurrences,
+            "raison": ", ".join(sorted(item.reasons)),
+            "intention_comprise": item.understood,
+            "confiance": round(item.confidence, 2),
+            "exemple": item.example,
+            "intention_correcte": "",
+        }
+        for item in items
+    ]
+    document = {"messages": entries, "intentions_possibles": intents}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HEADER + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=200), encoding="utf-8")
+    return path
+
+
+def review(project: Project, db: Path | str, output: Path, threshold: float = LOW_CONFIDENCE) -> list[ReviewItem]:
+    items = collect(read_tracker_store(db), threshold)
+    write_review(items, output, domain_intents(project))
+    return items
+
+
+# ---------------------------------------------------------------- import
+
+_ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
+
+
+def plain_text(example: str) -> str:
+    return _ANNOTATION.sub(r"\1", example)
+
+
+def _nlu_examples(paths: Iterable[Path]) -> set[str]:
+    seen: set[str] = set()
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in data.get("nlu") or []:
+            if isinstance(block, dict) and "intent" in block:
+                for line in str(block.get("examples") or "").splitlines():
+                    if line.strip().startswith("- "):
+                        seen.add(normalise(plain_text(line.strip()[2:])))
+    return seen
+
+
+def rule_actions(project: Project) -> dict[str, str]:
+    """intent -> the action its one-step rule answers with (for conversation-test cases)."""
+    actions: dict[str, str] = {}
+    for path in sorted(project.stories_dir.rglob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for rule in data.get("rules") or []:
+            steps = rule.get("steps") or []
+            if len(steps) == 2 and "intent" in steps[0] and "action" in steps[1]:
+                actions.setdefault(steps[0]["intent"], steps[1]["action"])
+    return actions
+
+
+@dataclass
+class ImportResult:
+    examples_added: list[tuple[str, str]] = field(default_factory=list)
+    tests_added: int = 0
+    duplicates: list[str] = field(default_factory=list)
+    held_out: list[str] = field(default_factory=list)
+    skipped: int = 0
+
+
+def _read_annotations(path: Path, intents: list[str]) -> list[tuple[str, str]]:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise StaffError(f"fichier de revue illisible ({path}) : {exc}") from exc
+    annotated: list[tuple[str, str]] = []
+    for number, entry in enumerate(document.get("messages") or [], start=1):
+        if not isinstance(entry, dict):
+            raise StaffError(f"{path} : message n° {number} : une liste de champs « clé: valeur » est attendue")
+        intent = str(entry.get("intention_correcte") or "").strip()
+        if not intent:
+            continue
+        if intent not in intents:
+            raise StaffError(
+                f"{path} : message n° {number} (« {entry.get('texte')} »), champ « intention_correcte » : "
+                f"« {intent} » n'est pas une intention de domain.yml (possibles : {', '.join(intents)})"
+            )
+        example = str(entry.get("exemple") or entry.get("texte") or "").strip()
+        if not example:
+            raise StaffError(f"{path} : message n° {number}, champ « exemple » : phrase vide")
+        annotated.append((intent, mask(example)))
+    return annotated
+
+
+def _dump_nlu(blocks: dict[str, list[str]]) -> str:
+    lines = ['version: "3.1"', "", "# Exemples appris des conversations réelles (`python -m bot import`).", "nlu:"]
+    for intent, examples in blocks.items():
+        lines += [f"- intent: {intent}", "  examples: |"] + [f"    - {e}" for e in examples]
+    return "\n".join(lines) + "\n"
+
+
+def import_review(project: Project, review_file: Path) -> ImportResult:
+    intents = domain_intents(project)
+    annotated = _read_annotations(review_file, intents)
+    result = ImportResult()
+    nlu_path = project.root / REVIEW_NLU_FILE
+    existing = _nlu_examples(sorted(project.nlu_dir.rglob("*.yml")))
+    held_out = _nlu_examples([project.nlu_test_set]) if project.nlu_test_set.exists() else set()
+    blocks: dict[str, list[str]] = {}
+    if nlu_path.exists():
+        for block in (yaml.safe_load(nlu_path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            blocks[block["intent"]] = [
+                l.strip()[2:] for l in str(block.get("examples") or "").splitlines() if l.strip().startswith("- ")
+            ]
+    for intent, example in annotated:
+        key = normalise(plain_text(example))
+        if key in held_out:
+            result.held_out.append(example)
+        elif key in existing:
+            result.duplicates.append(example)
+        else:
+            blocks.setdefault(intent, []).append(example)
+            existing.add(key)
+            result.examples_added.append((intent, example))
+    if result.examples_added:
+        nlu_path.parent.mkdir(parents=True, exist_ok=True)
+        nlu_path.write_text(_dump_nlu(blocks), encoding="utf-8")
+    result.tests_added = _add_test_cases(project, result.examples_added)
+    return result
+
+
+def _add_test_cases(project: Project, examples: list[tuple[str, str]]) -> int:
+    actions = rule_actions(project)
+    path = project.root / REVIEW_TESTS_FILE
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    stories: list[dict[str, Any]] = (document or {}).get("stories") or []
+    names = {s.get("story") for s in stories}
+    added = 0
+    for intent, example in examples:
+        action = actions.get(intent)
+        name = f"revue : {plain_text(example)}"
+        if action is None or name in names:
+            continue
+        stories.append({"story": name, "steps": [{"user": example, "intent": intent}, {"action": action}]})
+        names.add(name)
+        added += 1
+    if added:
+        header = "# Cas de test tirés des conversations réelles (`python -m bot import`), joués par `make retrain`.\n"
+        path.write_text(
+            header
+            + yaml.safe_dump({"version": "3.1", "stories": stories}, allow_unicode=True, sort_keys=False, width=200),
+            encoding="utf-8",
+        )
+    return added
