@@ -14,6 +14,7 @@ from bot.domain.catalogue import Catalogue
 from bot.domain.dates import reference_date
 from bot.domain.linking import Linker
 from bot.domain.queries import Criteria, read_criteria
+from bot.runtime.settings import load_settings
 
 ENTITY_TYPES = ("event", "topic", "organiser", "date", "project", "person")
 
@@ -34,7 +35,8 @@ def latest_text(tracker: Tracker) -> str:
 
 
 def criteria_of(tracker: Tracker, linker: Linker) -> Criteria:
-    return read_criteria(linker, latest_entities(tracker), latest_text(tracker), reference_date())
+    today = reference_date(load_settings().mois_reference_date)  # MOIS_REFERENCE_DATE pins it (tests, demos)
+    return read_criteria(linker, latest_entities(tracker), latest_text(tracker), today)
 
 
 def focus_of(tracker: Tracker) -> list[str]:

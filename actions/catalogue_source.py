@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
-
-from bot.domain.catalogue import DEFAULT_CATALOGUE_PATH, Catalogue
+from bot.domain.catalogue import Catalogue
 from bot.domain.catalogue.live import LiveCatalogue
 from bot.domain.linking import Linker
+from bot.runtime.settings import load_settings
 
-CATALOGUE_ENV = "MOIS_CATALOGUE"
+CATALOGUE_ENV = "MOIS_CATALOGUE"  # empty or unset: data/catalogue.yml (settings.catalogue_path)
 
-_source = LiveCatalogue(
-    os.environ.get(CATALOGUE_ENV, DEFAULT_CATALOGUE_PATH), lambda c: (c, Linker(c)), "le serveur d'actions"
-)
+_source = LiveCatalogue(load_settings().catalogue_path, lambda c: (c, Linker(c)), "le serveur d'actions")
 
 
 def live_catalogue() -> tuple[Catalogue, Linker]:

@@ -21,9 +21,8 @@ def previous_turn_failed(tracker: Tracker) -> bool:
             user_turns += 1
             if user_turns > 1:
                 return False
-        elif user_turns == 1 and event.get("event") == "action" and event.get("name") not in (None, "action_listen"):
-            if event.get("name") in FALLBACK_ACTIONS:
-                return True
+        elif user_turns == 1 and event.get("event") == "action" and event.get("name") in FALLBACK_ACTIONS:
+            return True
     return False
 
 

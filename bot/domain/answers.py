@@ -20,7 +20,6 @@ from bot.domain.text import join_french
 # Questions about one event; the value is kept in the conversation so that an elliptical
 # follow-up ("et les communs ?") asks the same thing about another event.
 EVENT_QUESTIONS = ("date", "organiser", "details", "format", "practical")
-LIST_QUESTIONS = ("day", "organiser_programme", "topic")
 
 
 @dataclass(frozen=True)

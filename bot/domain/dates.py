@@ -3,14 +3,14 @@
 Understands "19 novembre", "le 19", "jeudi 19 novembre", "19/11", "19/11/2020", "2020-11-19",
 "jeudi", "jeudi prochain", "aujourd'hui", "demain", "après-demain", "hier", "cette semaine",
 "la semaine prochaine". Relative forms are resolved against a reference date, which defaults to
-today in Europe/Paris and can be pinned with MOIS_REFERENCE_DATE=AAAA-MM-JJ for tests and demos.
+today in Europe/Paris; the caller may pin it (the actions pass MOIS_REFERENCE_DATE=AAAA-MM-JJ, read by
+bot/runtime/settings.py, for tests and demos).
 A day without month ("le 19", "jeudi") belongs to the programme's month.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 from bot.domain.text import fold
 
 PARIS = ZoneInfo("Europe/Paris")
-REFERENCE_DATE_ENV = "MOIS_REFERENCE_DATE"
 
 MONTHS = {
     "janvier": 1,
@@ -115,15 +114,9 @@ def format_day(day: dt.date, with_year: bool = True) -> str:
     return f"{text} {day.year}" if with_year else text
 
 
-def reference_date(environ: Optional[dict] = None) -> dt.date:
-    """Today in Paris, unless MOIS_REFERENCE_DATE pins another day."""
-    value = (environ if environ is not None else os.environ).get(REFERENCE_DATE_ENV, "").strip()
-    if value:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{REFERENCE_DATE_ENV}={value!r} : date attendue au format AAAA-MM-JJ") from None
-    return dt.datetime.now(PARIS).date()
+def reference_date(pinned: Optional[dt.date] = None) -> dt.date:
+    """Today in Paris, unless the caller pins another day."""
+    return pinned or dt.datetime.now(PARIS).date()
 
 
 def _day_number(token: str) -> int:

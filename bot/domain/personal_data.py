@@ -1,28 +1,39 @@
-"""Mask personal data (email addresses, phone numbers) before anything is written to disk.
+"""Mask personal data before anything is written to disk.
 
-Used by the tracker store (every event, every channel) and by the staff review. The placeholders
-are not valid Rasa entity annotations, so a masked text can be copied into training data as is.
+Email addresses, phone numbers, IBANs, French social-security numbers (NIR) and payment card numbers
+are replaced by a French placeholder. Used by the tracker store (every event, every channel) and by
+the staff review. The placeholders are not valid Rasa entity annotations, so a masked text can be
+copied into training data as is.
+
+The text is NFKC-normalised first (a fullwidth `＠` or `０６` is an `@` or a `06`), and the masked text is
+the normalised text with placeholders. Phone numbers are found by Google's `phonenumbers` (libphonenumber),
+French numbers first; what its matcher leaves out (`06/12/34/56/78`, `tel0612345678`) is caught by
+checking every run of digits joined by one kind of separator with `phonenumbers.is_valid_number`.
+Dates, times and years (24/11/2020, 2020-11-24, 14h30, 1990-1991) are not valid numbers, so they stay.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
+import unicodedata
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
+
+import phonenumbers
 
 EMAIL_MASK = "<courriel>"
 PHONE_MASK = "<téléphone>"
+IBAN_MASK = "<iban>"
+NIR_MASK = "<numéro de sécurité sociale>"
+CARD_MASK = "<carte bancaire>"
+PLACEHOLDERS = (EMAIL_MASK, PHONE_MASK, IBAN_MASK, NIR_MASK, CARD_MASK)
+REGION = "FR"
 
-# Local part: RFC 5322 "atext" and dots, so that nothing of an unusual address is left in clear.
-_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
-# French numbers (06 12 34 56 78, 06.12.34.56.78, 0612345678, +33 6 12 34 56 78, +33 (0)6…, 0033…) and other
-# international numbers: 9 digits or more after the prefix, possibly separated by spaces, dots or dashes.
-# Dates (24/11/2020, 2020-11-24), times (14h30) and years (2020-2021) never start with 0X followed by 8 digits,
-# and a number right after "<digit>-", "<digit>." or "<digit>:" ends a date or a time ("1990-01-01 1990-1991",
-# "0:01 1990-1991"), it does not start a phone number.
-_PHONE = re.compile(
-    r"(?<![\w/])(?<!\d[.:-])(?:(?:\+|00)\d{1,3}[\s.-]?(?:\(0\)[\s.-]?)?\d(?:[\s.-]?\d){7,11}|0[1-9](?:[\s.-]?\d{2}){4})(?![\w/])"
-)
+
+class PersonalData(NamedTuple):
+    start: int
+    end: int
+    placeholder: str
 
 
 def mask(text: str) -> str:
@@ -33,33 +44,37 @@ def contains_pii(text: str) -> bool:
     return bool(pii_spans(text))
 
 
-def pii_spans(text: str) -> list[re.Match]:
-    """Where the email addresses and phone numbers are in the original text."""
-    emails = list(_EMAIL.finditer(text))
-    phones = [m for m in _PHONE.finditer(text) if not any(e.start() < m.end() and m.start() < e.end() for e in emails)]
-    return sorted([*emails, *phones], key=lambda m: m.start())
+def pii_spans(text: str) -> list[PersonalData]:
+    """Where the personal data is in the original text (before normalisation), with its placeholder."""
+    normalised = _Normalised(text)
+    return [
+        PersonalData(*normalised.original_span(start, end), placeholder)
+        for start, end, placeholder in _find(normalised.text)
+    ]
 
 
 def personal_spans(text: str) -> list[tuple[int, int]]:
     """Personal data and the placeholders that replaced it (a stored text is already masked)."""
-    placeholders = re.finditer(f"{re.escape(EMAIL_MASK)}|{re.escape(PHONE_MASK)}", text)
-    return sorted([m.span() for m in pii_spans(text)] + [m.span() for m in placeholders])
+    normalised = _Normalised(text)
+    placeholders = [normalised.original_span(*m.span()) for m in _PLACEHOLDER.finditer(normalised.text)]
+    return sorted([(found.start, found.end) for found in pii_spans(text)] + placeholders)
 
 
 def mask_with_offsets(text: str) -> tuple[str, Callable[[int, bool], int]]:
     """The masked text, and where a position of the original text lands in it (for entity offsets).
 
     A position inside personal data lands on the placeholder's start (an entity's start) or end (`is_end`)."""
-    spans = [(m.start(), m.end(), EMAIL_MASK if "@" in m.group() else PHONE_MASK) for m in pii_spans(text)]
-    if not spans:
-        return text, lambda position, is_end=False: position
+    normalised = _Normalised(text)
+    spans = _find(normalised.text)
+    source = normalised.text
     pieces, cursor = [], 0
     for start, end, placeholder in spans:
-        pieces += [text[cursor:start], placeholder]
+        pieces += [source[cursor:start], placeholder]
         cursor = end
-    pieces.append(text[cursor:])
+    pieces.append(source[cursor:])
 
     def moved(position: int, is_end: bool = False) -> int:
+        position = normalised.position(position, is_end)
         shift = 0
         for start, end, placeholder in spans:
             if position <= start:
@@ -75,8 +90,9 @@ def mask_with_offsets(text: str) -> tuple[str, Callable[[int, bool], int]]:
 def mask_event(data: dict[str, Any]) -> dict[str, Any]:
     """A serialised Rasa event with every string masked and the entity offsets moved to the masked text.
 
-    User messages, parse data, entities, slot values, bot messages and channel metadata alike: no
-    list of fields to keep up to date, and nothing an event type adds later escapes the masking.
+    User messages, parse data, entities, slot values, bot messages and channel metadata alike, keys as
+    well as values: no list of fields to keep up to date, and nothing an event type adds later escapes
+    the masking.
     """
     masked = _mask_value(data)
     text = data.get("text")
@@ -93,7 +109,241 @@ def _mask_value(value: Any) -> Any:
     if isinstance(value, str):
         return mask(value)
     if isinstance(value, dict):
-        return {key: _mask_value(item) for key, item in value.items()}
+        masked: dict[Any, Any] = {}
+        for key, item in value.items():
+            new_key = mask(key) if isinstance(key, str) else key
+            if new_key in masked:  # two addresses as keys: both kept, under numbered placeholders
+                number = 2
+                while f"{new_key} ({number})" in masked:
+                    number += 1
+                new_key = f"{new_key} ({number})"
+            masked[new_key] = _mask_value(item)
+        return masked
     if isinstance(value, (list, tuple)):
         return [_mask_value(item) for item in value]
     return value
+
+
+# ---------------------------------------------------------------- detection (on the normalised text)
+
+_PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))
+# Local part: RFC 5322 "atext" and dots, so that nothing of an unusual address is left in clear.
+_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+# An IBAN starts with a country code and two check digits, then up to 30 letters and digits, in groups.
+_IBAN_START = re.compile(r"(?<![^\W_])[A-Za-z]{2}\d{2}")
+_IBAN_GROUP = re.compile(r"[ -]?([A-Za-z0-9]+)")
+# NIR: sex, year, month, department (2A/2B in Corsica), commune and order number (6 digits), key (2).
+_NIR = re.compile(
+    r"(?<!\d)[1-478](?:[ .-]?\d){4}[ .-]?(?:2[ .-]?[AaBb]|\d[ .-]?\d)(?:[ .-]?\d){6}[ .-]?\d[ .-]?\d(?!\d)"
+)
+_DIGITS = re.compile(r"\d+")
+# Between two groups of digits of one number: spaces, or one dot, dash or slash (possibly spaced).
+_GAP = re.compile(r"\s{1,3}|\s?[-./\u2010-\u2015\u2212]\s?")
+_CARD_GAPS = {" ", "-"}
+# A number the phonenumbers matcher finds right after "<digit>:" or "<digit>/" ends a time or a date
+# ("0:01 1990-1991" is not the Paris number 01 19 90 19 91).
+_AFTER_DATE_OR_TIME = re.compile(r"\d[.:/-]$")
+_BLANK = "\0"  # what found data is replaced with while looking for the next kind: neither digit, letter nor separator
+
+
+def _find(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, placeholder) of the personal data in a normalised text, in order, without overlaps."""
+    found: list[tuple[int, int, str]] = []
+    for placeholder, finder in (
+        (EMAIL_MASK, _emails),
+        (IBAN_MASK, _ibans),
+        (NIR_MASK, _nirs),
+        (CARD_MASK, _cards),
+        (PHONE_MASK, _phones),
+    ):
+        if placeholder != EMAIL_MASK and sum(c.isdigit() for c in text) < 5:
+            break
+        spans = list(finder(text))
+        found += [(start, end, placeholder) for start, end in spans]
+        for start, end in spans:  # each kind is looked for where the previous ones were not found
+            text = text[:start] + _BLANK * (end - start) + text[end:]
+    return sorted(found)
+
+
+def _emails(text: str) -> Iterator[tuple[int, int]]:
+    for match in _EMAIL.finditer(text):
+        yield match.span()
+
+
+def _ibans(text: str) -> Iterator[tuple[int, int]]:
+    position = 0
+    while match := _IBAN_START.search(text, position):
+        ends, compact, cursor = [], match.group(), match.end()
+        while len(compact) <= 34 and (group := _IBAN_GROUP.match(text, cursor)):
+            compact += group.group(1)
+            cursor = group.end()
+            ends.append((cursor, compact))
+        valid = [end for end, candidate in ends if _iban_is_valid(candidate)]
+        if valid:
+            yield match.start(), valid[-1]
+            position = valid[-1]
+        else:
+            position = match.start() + 1
+
+
+def _iban_is_valid(compact: str) -> bool:
+    """ISO 13616: 15 to 34 letters and digits; moved to the end, the first four make a number ≡ 1 (mod 97)."""
+    compact = compact.upper()
+    if not (15 <= len(compact) <= 34 and compact.isascii() and compact.isalnum()):
+        return False
+    rearranged = compact[4:] + compact[:4]
+    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+
+
+def _nirs(text: str) -> Iterator[tuple[int, int]]:
+    position = 0
+    while match := _NIR.search(text, position):
+        if _nir_is_valid(match.group()):
+            yield match.span()
+            position = match.end()
+        else:
+            position = match.start() + 1
+
+
+def _nir_is_valid(candidate: str) -> bool:
+    """13 characters and a key of 97 − (number mod 97); Corsica's 2A and 2B count as 19 and 18."""
+    compact = re.sub(r"[ .-]", "", candidate).upper()
+    number = (
+        compact[:13].replace("2A", "19", 1).replace("2B", "18", 1) if compact[5:7] in ("2A", "2B") else compact[:13]
+    )
+    return number.isdigit() and compact[13:].isdigit() and 97 - int(number) % 97 == int(compact[13:])
+
+
+def _cards(text: str) -> Iterator[tuple[int, int]]:
+    def is_card(window: str, groups: list[str], gap: str) -> bool:
+        digits = "".join(groups)
+        if not (13 <= len(digits) <= 19 and digits[0] in "23456") or (len(groups) > 1 and gap not in _CARD_GAPS):
+            return False
+        sizes = [len(g) for g in groups]
+        laid_out = (
+            len(groups) == 1
+            or (all(s == 4 for s in sizes[:-1]) and 1 <= sizes[-1] <= 4)
+            or sizes in ([4, 6, 5], [4, 6, 4])
+        )
+        return laid_out and _luhn(digits)
+
+    return _digit_windows(text, is_card)
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _phones(text: str) -> Iterator[tuple[int, int]]:
+    matched = [
+        (m.start, m.end)
+        for m in phonenumbers.PhoneNumberMatcher(text, REGION, leniency=phonenumbers.Leniency.VALID)
+        if not _AFTER_DATE_OR_TIME.search(text[: m.start])
+    ]
+    yield from matched
+    for start, end in matched:
+        text = text[:start] + _BLANK * (end - start) + text[end:]
+    yield from _digit_windows(text, _is_written_phone_number)
+
+
+def _is_written_phone_number(window: str, groups: list[str], gap: str) -> bool:
+    """A valid number written with its national prefix (06…) or an international one (+33…, 0033…).
+
+    Nine digits without a prefix ("612345678", "2020 44000") could be anything: they are left alone."""
+    digits = sum(len(g) for g in groups)
+    if not ((window[0] == "+" and 7 <= digits <= 15) or (window[0] == "0" and 10 <= digits <= 17)):
+        return False
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(window, REGION))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def _digit_windows(text: str, accept: Callable[[str, list[str], str], bool]) -> Iterator[tuple[int, int]]:
+    """Spans of the accepted windows: runs of digit groups joined by one kind of separator (or a single group,
+    whatever is around it: "tel0612345678"), with the "+" right before them; leftmost, then longest, first."""
+    groups = [m.span() for m in _DIGITS.finditer(text)]
+    gaps = []
+    for (_, end), (start, _) in zip(groups, groups[1:]):
+        between = text[end:start]
+        gaps.append((between.strip() or " ") if _GAP.fullmatch(between) else None)
+    index = 0
+    while index < len(groups):
+        last = index
+        while last < len(gaps) and gaps[last] is not None and gaps[last] == gaps[index]:
+            last += 1
+        start = groups[index][0] - (1 if groups[index][0] > 0 and text[groups[index][0] - 1] == "+" else 0)
+        for stop in range(last, index - 1, -1):
+            window = text[start : groups[stop][1]]
+            parts = [text[a:b] for a, b in groups[index : stop + 1]]
+            if accept(window, parts, gaps[index] if stop > index else ""):
+                yield start, groups[stop][1]
+                index = stop + 1
+                break
+        else:
+            index += 1
+
+
+# ---------------------------------------------------------------- normalisation and positions
+
+
+class _Normalised:
+    """The NFKC form of a text, and how positions move between the original and the normalised text.
+
+    The text is cut before every character that does not combine with the previous one, pieces that
+    normalise together are merged, and each piece is normalised on its own."""
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        if unicodedata.is_normalized("NFKC", original):
+            self.text, self._pieces = original, None
+            return
+        pieces: list[str] = []
+        for char in original:
+            if (
+                pieces
+                and unicodedata.combining(char)
+                or pieces
+                and _nfkc(pieces[-1] + char) != _nfkc(pieces[-1]) + _nfkc(char)
+            ):
+                pieces[-1] += char
+            else:
+                pieces.append(char)
+        # (start in the original, end in the original, start in the normalised text, end in it)
+        self._pieces = []
+        start = normalised_start = 0
+        for piece in pieces:
+            size = len(_nfkc(piece))
+            self._pieces.append((start, start + len(piece), normalised_start, normalised_start + size))
+            start, normalised_start = start + len(piece), normalised_start + size
+        self.text = "".join(_nfkc(piece) for piece in pieces)
+        if self.text != _nfkc(original):  # a combination not seen piece by piece: one piece, coarse positions
+            self.text = _nfkc(original)
+            self._pieces = [(0, len(original), 0, len(self.text))]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Where a span of the normalised text comes from in the original."""
+        if self._pieces is None:
+            return start, end
+        first = next(p for p in self._pieces if p[3] > start)
+        last = next(p for p in reversed(self._pieces) if p[2] < end)
+        return first[0], last[1]
+
+    def position(self, position: int, is_end: bool = False) -> int:
+        """Where a position of the original text lands in the normalised one (inside a piece: its edge)."""
+        if self._pieces is None:
+            return position
+        for start, end, normalised_start, normalised_end in self._pieces:
+            if position == start:
+                return normalised_start
+            if position < end:
+                return normalised_end if is_end else normalised_start
+        return len(self.text)
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)

@@ -79,7 +79,3 @@ def matching_events(catalogue: Catalogue, criteria: Criteria, among: Optional[Se
 
 def events_of_organiser(catalogue: Catalogue, organiser_id: str) -> list[Event]:
     return [e for e in catalogue.events_sorted() if organiser_id in e.organisers + e.speakers]
-
-
-def events_on(catalogue: Catalogue, span: DateSpan) -> list[Event]:
-    return [e for e in catalogue.events_sorted() if span.contains(e.date)]

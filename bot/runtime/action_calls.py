@@ -70,8 +70,8 @@ class ResilientRemoteAction(_OriginalRemoteAction):
     def _validate_action_result(self, result: dict[str, Any]) -> bool:
         """Rasa's check of the action server's reply, with the JSON schema compiled once.
 
-        Rasa calls jsonschema.validate(), which re-checks the schema itself every time: ~50 ms of CPU
-        in Rasa's event loop for each action call, half of a message's cost (reports/bench.md).
+        Rasa calls jsonschema.validate(), which re-checks the schema itself every time, in Rasa's event
+        loop for each action call (its cost is in `make bench`'s tuning series).
         """
         error = best_match(_response_validator().iter_errors(result))  # what jsonschema.validate() raises
         if error is not None:

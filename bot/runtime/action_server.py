@@ -69,9 +69,6 @@ def build_app(actions_package: str, token: str, auto_reload: bool = False) -> Sa
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
-    from bot.runtime.quiet import silence
-
-    silence()
     from rasa_sdk import utils
     from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
     from rasa_sdk.endpoint import create_argument_parser, create_ssl_context

@@ -6,7 +6,6 @@ Checks first what would make start-up fail obscurely (catalogue, model) and says
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import subprocess
 import sys
@@ -15,12 +14,10 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from bot.domain.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError, load_catalogue
-from bot.runtime.channels.admission import slots_from_environment
+from bot.domain.catalogue import CatalogueError, load_catalogue
 from bot.runtime.model_signing import ModelSignatureError, verify
 from bot.runtime.settings import PROJECT_ROOT, Settings, api_token, load_settings, server_environment
 from bot.runtime.startup_errors import explained
-from bot.runtime.stores.retention import retention_days
 
 MODEL_NAME = "mois-innovation"
 
@@ -31,7 +28,7 @@ class StartupError(RuntimeError):
 
 def catalogue_path() -> Path:
     """MOIS_CATALOGUE, the action server's variable, else data/catalogue.yml: both servers check the same file."""
-    return Path(os.environ.get("MOIS_CATALOGUE") or DEFAULT_CATALOGUE_PATH)
+    return load_settings().catalogue_path
 
 
 def check_catalogue() -> None:
@@ -125,13 +122,14 @@ def web_environment(settings: Settings, env: dict[str, str], token: str) -> dict
 
 def _prepare() -> tuple[Settings, Path, dict[str, str]]:
     """What `run` and `shell` check and set up before starting anything: settings, model, environment."""
+    # Every variable first (ports, TRACKER_RETENTION_DAYS, ADMISSION_SLOTS...): a bad value stops here in one
+    # French line, before the servers would fail with a traceback.
     settings = load_settings()
     check_catalogue()
     model = trusted_model(settings.models_dir)
-    retention_days()  # TRACKER_RETENTION_DAYS checked here: the tracker store would fail with a traceback
     Path(settings.tracker_db).parent.mkdir(parents=True, exist_ok=True)
     env = server_environment(settings)
-    slots_from_environment(env)  # ADMISSION_SLOTS checked here too, for the same reason
+    load_settings(env)  # and what the servers will read (ADMISSION_SLOTS=4, TRACKER_SQLITE_WAL=1 of `make run`)
     return settings, model, env
 
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Optional
 
-from bot.runtime.settings import VAR_DIR
+from bot.runtime.settings import VAR_DIR, load_settings
 
 KEY_VARIABLE = "MODEL_SIGNING_KEY"
 KEY_PATH = VAR_DIR / "model-signing-key"
@@ -36,7 +36,7 @@ def signature_path(model: Path) -> Path:
 
 def signing_key(create: bool = False, path: Path = KEY_PATH, environ: Optional[Mapping[str, str]] = None) -> bytes:
     """MODEL_SIGNING_KEY, else the key file; `create` generates the file once (first training)."""
-    value = (os.environ if environ is None else environ).get(KEY_VARIABLE, "").strip()
+    value = load_settings(environ).model_signing_key
     if value:
         return value.encode()
     if not path.exists():

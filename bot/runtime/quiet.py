@@ -7,14 +7,13 @@ UserWarnings stay visible because Rasa reports data problems through them.
 
 from __future__ import annotations
 
-import os
 import runpy
 import sys
 import warnings
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+from bot.runtime.settings import quiet_defaults
+
+quiet_defaults()  # TF_CPP_MIN_LOG_LEVEL=3, SQLALCHEMY_SILENCE_UBER_WARNING=1, RASA_TELEMETRY_ENABLED=false
 QUIET_CATEGORIES = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
 
 

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Optional
 
+from bot.runtime.quiet import silence
+
 
 @dataclass(frozen=True)
 class Command:
@@ -78,6 +80,7 @@ def usage() -> str:
 
 def resolve(name: str) -> Callable[[list[str]], int]:
     command = COMMANDS[name]
+    silence()  # before the command's module imports Rasa, Sanic or TensorFlow
     return getattr(importlib.import_module(command.module), command.function)
 
 

@@ -15,14 +15,16 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Optional
 
 import yaml
 
-from bot.runtime.settings import PROJECT_ROOT
+from bot.runtime.settings import PROJECT_ROOT, process_environment
 
 REPORTS = PROJECT_ROOT / "reports"
 TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
+DEV_SET = PROJECT_ROOT / "tests" / "dev" / "nlu.yml"  # for tuning; the test set is never tuned on
 ENTITY_REPORT = "DIETClassifier_report.json"
 
 
@@ -72,9 +74,7 @@ class Figures:
 
 
 def _run(args: list[str], env_extra: dict[str, str]) -> None:
-    import os
-
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1", RASA_TELEMETRY_ENABLED="false", **env_extra)
+    env = process_environment(TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1", RASA_TELEMETRY_ENABLED="false", **env_extra)
     process = subprocess.run(
         [sys.executable, "-m", "bot", "rasa", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
     )
@@ -105,11 +105,15 @@ def evaluate(candidate: Candidate) -> Figures:
             {"RASA_CACHE_DIRECTORY": cache},
         )
         train_seconds = time.monotonic() - started
-    model = out / "model" / "nlu.tar.gz"
-    _run(["test", "nlu", "--model", str(model), "--nlu", str(TEST_SET), "--out", str(out / "results")], {})
-    intents = json.loads((out / "results" / "intent_report.json").read_text())
-    entities = json.loads((out / "results" / ENTITY_REPORT).read_text())
-    errors = json.loads((out / "results" / "intent_errors.json").read_text())
+    return score(candidate, out / "model" / "nlu.tar.gz", TEST_SET, out / "results", train_seconds)
+
+
+def score(candidate: Candidate, model: Path, test_set: Path, results: Path, train_seconds: float = 0.0) -> Figures:
+    """`rasa test nlu` of `model` on `test_set`: intent accuracy, entity F1, errors (reports under `results`)."""
+    _run(["test", "nlu", "--model", str(model), "--nlu", str(test_set), "--out", str(results)], {})
+    intents = json.loads((results / "intent_report.json").read_text())
+    entities = json.loads((results / ENTITY_REPORT).read_text())
+    errors = json.loads((results / "intent_errors.json").read_text())
     per_entity = {
         name: {k: round(v[k], 4) for k in ("precision", "recall", "f1-score", "support")}
         for name, v in entities.items()

@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
+from rasa.utils.endpoints import read_endpoint_config
+
 from bot.runtime.model_signing import ModelSignatureError, sign
-from bot.runtime.settings import PROJECT_ROOT, load_settings, server_environment
+from bot.runtime.settings import PROJECT_ROOT, export, load_settings, server_environment
 from bot.runtime.startup_errors import explained
 from bot.runtime.stores.retention import retention_days
+from bot.runtime.stores.tracker_store import GuardedSQLTrackerStore
 
 
 def _purge(args: argparse.Namespace) -> int:
     """Delete conversations beyond TRACKER_RETENTION_DAYS in the store endpoints.yml names (SQLite or PostgreSQL)."""
-    days = retention_days()
     settings = load_settings()
-    os.environ.update(server_environment(settings))  # endpoints.yml's ${TRACKER_...}, as `make run` sets them
-    from bot.runtime.quiet import silence
-
-    silence()  # no deprecation noise from Rasa's SQLAlchemy use when run outside `make`
-    from rasa.utils.endpoints import read_endpoint_config  # Rasa is imported only by the commands that need it
-
-    from bot.runtime.stores.tracker_store import GuardedSQLTrackerStore
-
+    days = retention_days()
+    export(server_environment(settings))  # endpoints.yml's ${TRACKER_...}, as `make run` sets them
     config = read_endpoint_config(str(args.endpoints), "tracker_store")
     if config is None:
         print(

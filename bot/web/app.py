@@ -31,10 +31,10 @@ from aiohttp import web
 from bot.domain.catalogue.live import LiveCatalogue
 from bot.runtime.channels.client_ip import client_ip, trusted_proxies
 
-# The limit of every inbound door (docs/securite.md): a larger body gets a 413.
-from bot.runtime.channels.inputs import MAX_BODY_BYTES
+# The limit of every inbound door (docs/securite.md): a larger body gets a 413. One validation module for all.
+from bot.runtime.channels.inputs import MAX_BODY_BYTES, InvalidRequest, validate_chat, validate_page_sender
 from bot.web.config import WebSettings, load_web_settings
-from bot.web.messages import InvalidRequest, bot_messages, history, validate_chat, validate_sender
+from bot.web.messages import bot_messages, history
 from bot.web.programme import ProgrammeView, programme_source
 
 logger = logging.getLogger(__name__)
@@ -218,7 +218,7 @@ async def chat(request: web.Request) -> web.Response:
 
 
 async def conversation_history(request: web.Request) -> web.Response:
-    sender = validate_sender(request.query.get("sender"))
+    sender = validate_page_sender(request.query.get("sender"))
     token = request.app[SETTINGS].token_provider()
     path = f"/conversations/{quote(sender, safe='')}/tracker"
     try:

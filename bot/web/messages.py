@@ -1,67 +1,22 @@
-"""What crosses the proxy: validation of the browser's input, normalisation of Rasa's output.
+"""What the proxy sends the browser: Rasa's replies and conversation history, normalised for the widget.
 
 Pure functions, no I/O. The browser renders every string as text; here we only bound sizes,
-drop what the widget does not render and keep links to http(s) addresses.
+drop what the widget does not render and keep links to http(s) addresses. The browser's input is
+validated with the channels' rules (bot/runtime/channels/inputs.py: validate_chat, validate_page_sender).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-SENDER = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+from bot.runtime.channels.inputs import clean_text
+
 MAX_BUTTONS = 20
 MAX_TEXT_CHARS = 5000
 MAX_TITLE_CHARS = 300
 MAX_PAYLOAD_CHARS = 500
 MAX_HISTORY_MESSAGES = 200
-
-
-class InvalidRequest(ValueError):
-    """A request the proxy refuses, with a stable code and a French explanation."""
-
-    def __init__(self, code: str, detail: str, status: int = 400) -> None:
-        super().__init__(detail)
-        self.code, self.detail, self.status = code, detail, status
-
-
-@dataclass(frozen=True)
-class ChatRequest:
-    sender: str
-    message: str
-
-
-def clean_text(value: str) -> str:
-    """Drop control and format characters (except line breaks and tabs), normalise to NFC."""
-    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    return "".join(c for c in value if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co"))
-
-
-def validate_sender(value: Any) -> str:
-    if not isinstance(value, str) or not SENDER.match(value):
-        raise InvalidRequest(
-            "identifiant_invalide",
-            "Identifiant de conversation invalide : 16 à 64 caractères parmi lettres, chiffres, « - » et « _ ».",
-        )
-    return value
-
-
-def validate_chat(body: Any, max_chars: int) -> ChatRequest:
-    if not isinstance(body, dict):
-        raise InvalidRequest("corps_invalide", 'Le corps de la requête doit être un objet JSON {"sender", "message"}.')
-    sender = validate_sender(body.get("sender"))
-    message = body.get("message")
-    if not isinstance(message, str):
-        raise InvalidRequest("message_manquant", "Le champ « message » (texte) est obligatoire.")
-    message = clean_text(message).strip()
-    if not message:
-        raise InvalidRequest("message_vide", "Le message est vide.")
-    if len(message) > max_chars:
-        raise InvalidRequest("message_trop_long", f"Le message dépasse {max_chars} caractères.", status=413)
-    return ChatRequest(sender, message)
 
 
 def safe_url(value: Any) -> Optional[str]:

@@ -60,7 +60,9 @@ def test_50_conversations_of_20_messages_concurrently(rasa_server):
     lock = threading.Lock()
     started = time.monotonic()
     with ThreadPoolExecutor(CONVERSATIONS) as pool:
-        results = dict(zip(senders, pool.map(lambda s: conversation(rasa_server.url, s, latencies, lock), senders)))
+        results = dict(
+            zip(senders, pool.map(lambda s: conversation(rasa_server.url, s, latencies, lock), senders), strict=True)
+        )
     elapsed = time.monotonic() - started
     total = CONVERSATIONS * MESSAGES
     assert len(latencies) == total

@@ -49,7 +49,7 @@ def test_kill_9_mid_load_then_conversations_continue(stack: FaultStack):
         time.sleep(4)
         stack.kill_rasa()
         stop.set()
-        results = dict(zip(senders, (f.result(timeout=60) for f in futures)))
+        results = dict(zip(senders, (f.result(timeout=60) for f in futures), strict=True))
     acknowledged_total = sum(len(a) for a, _ in results.values())
     assert acknowledged_total >= CONVERSATIONS  # the kill did come mid-load
     before_restart = {s: stored_events(stack.tracker_db, s) for s in senders}

@@ -89,7 +89,7 @@ def check_fault(stack: FaultStack, mode: str) -> dict:
         "bonjour",
         "qui l'anime ?",
     ]  # the refused turn: not stored
-    figures["events_lost"] = len(before) - sum(1 for a, b in zip(before, after) if a == b)
+    figures["events_lost"] = len(before) - sum(1 for a, b in zip(before, after, strict=False) if a == b)
     return figures
 
 

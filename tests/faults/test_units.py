@@ -12,7 +12,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.domain.catalogue import load_catalogue
-from bot.reliability import actions, texts
+from bot.runtime import action_calls as actions
+from bot.runtime.channels import texts
 from bot.runtime.stores.tracker_store import GuardedSQLTrackerStore, StoreUnavailable, watching
 
 CONTACT = load_catalogue().contact.name

@@ -87,7 +87,7 @@ def test_it_listens_on_loopback_only(action_server):
 def test_make_run_starts_it_on_loopback_with_a_token():
     settings = load_settings({})
     assert settings.action_host == "127.0.0.1"
-    assert action_server_command(settings)[1:3] == ["-m", "bot", "action-server"]
+    assert action_server_command(settings)[1:4] == ["-m", "bot", "action-server"]
     env = server_environment(settings, {})
     assert len(env["ACTION_SERVER_TOKEN"]) >= 32
     assert server_environment(settings, {"ACTION_SERVER_TOKEN": "fourni"})["ACTION_SERVER_TOKEN"] == "fourni"

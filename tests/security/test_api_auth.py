@@ -140,7 +140,7 @@ def test_no_rasa_command_is_built_without_a_token(tmp_path):
 
 def test_every_command_that_enables_the_api_passes_a_token():
     """No code path (make run, tests, staff tools, cluster) starts Rasa's API open."""
-    sources = [p for p in (PROJECT_ROOT / "bot").rglob("*.py")] + [p for p in (PROJECT_ROOT / "tests").rglob("*.py")]
+    sources = [*(PROJECT_ROOT / "bot").rglob("*.py"), *(PROJECT_ROOT / "tests").rglob("*.py")]
     sources += [PROJECT_ROOT / "Makefile", *(PROJECT_ROOT / "scripts").glob("*")]
     for path in sources:
         if path == Path(__file__) or not path.is_file():

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.domain.personal_data import mask
 from bot.tooling.staff import failures
 from bot.tooling.staff.changes import describe_changes, new_names
 from bot.tooling.staff.history import ModelHistory
-from bot.tooling.staff.pii import mask
 from bot.tooling.staff.project import Project, StaffError
 from bot.tooling.staff.review import annotate, collect, import_review, read_tracker_store, review
 
@@ -93,7 +93,9 @@ def test_training_contradiction_names_the_rules():
         "- the prediction of the action 'utter_goodbye' in rule 'bonjour au revoir' is contradicting with rule(s) 'salutation'.\n"
     )
     lines = failures.training_problem(output)
-    assert any("« bonjour au revoir » prévoit « utter_goodbye », contredit par « salutation »" in l for l in lines)
+    assert any(
+        "« bonjour au revoir » prévoit « utter_goodbye », contredit par « salutation »" in line for line in lines
+    )
 
 
 def test_changes_between_manifests():

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.domain.dates import DateSpan, bare_weekday, format_day, parse_french_date, reference_date
+from bot.domain.dates import PARIS, DateSpan, bare_weekday, format_day, parse_french_date, reference_date
 
 EVE = dt.date(2020, 11, 18)  # a Wednesday
 
@@ -63,6 +63,6 @@ def test_labels_are_french():
 
 
 def test_reference_date_can_be_pinned():
-    assert reference_date({"MOIS_REFERENCE_DATE": "2020-11-18"}) == EVE
-    with pytest.raises(ValueError, match="AAAA-MM-JJ"):
-        reference_date({"MOIS_REFERENCE_DATE": "hier"})
+    # MOIS_REFERENCE_DATE is read and checked by bot/runtime/settings.py (tests/unit/test_settings.py).
+    assert reference_date(EVE) == EVE
+    assert reference_date() == dt.datetime.now(PARIS).date()

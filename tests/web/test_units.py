@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.runtime.channels.inputs import InvalidRequest, clean_text, validate_chat
 from bot.web.config import default_origins, load_web_settings, parse_origins
-from bot.web.messages import InvalidRequest, bot_messages, clean_text, safe_url, validate_chat
+from bot.web.messages import bot_messages, safe_url
 
 
 def test_settings_defaults_match_make_run() -> None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from collections.abc import AsyncIterator
 from typing import Optional
+
+from bot.runtime.settings import load_settings
 
 DEFAULT_SLOTS = 8
 DEFAULT_MAX_WAITING = 500
@@ -57,10 +58,7 @@ class Admission:
 
 def slots_from_environment(environ: Optional[dict] = None) -> int:
     """ADMISSION_SLOTS (default 8): messages processed at once by one Rasa process."""
-    value = (os.environ if environ is None else environ).get("ADMISSION_SLOTS") or str(DEFAULT_SLOTS)
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"ADMISSION_SLOTS={value!r} : nombre entier ≥ 1 attendu")
-    return int(value)
+    return load_settings(environ).admission_slots
 
 
 # One per Rasa process (one event loop): the REST, socket.io and agents channels share it.

@@ -10,31 +10,18 @@ written by the client itself and prove nothing. `TRUSTED_PROXIES=` (empty) trust
 from __future__ import annotations
 
 import ipaddress
-import os
 from collections.abc import Mapping
-from typing import Optional, Union
+from typing import Optional
 
-Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
-DEFAULT_TRUSTED_PROXIES = "127.0.0.1,::1"
+# parse_networks reads TRUSTED_PROXIES' syntax; it lives with the settings, which check it at start-up.
+from bot.runtime.settings import DEFAULT_TRUSTED_PROXIES, Network, load_settings, parse_networks
+
+__all__ = ["DEFAULT_TRUSTED_PROXIES", "VARIABLE", "Network", "client_ip", "parse_networks", "trusted_proxies"]
 VARIABLE = "TRUSTED_PROXIES"
 
 
-def parse_networks(value: str) -> tuple[Network, ...]:
-    networks = []
-    for item in value.split(","):
-        item = item.strip()
-        if not item:
-            continue
-        try:
-            networks.append(ipaddress.ip_network(item, strict=False))
-        except ValueError:
-            raise ValueError(f"{VARIABLE} : « {item} » n'est ni une adresse IP ni un réseau (ex. 10.0.0.0/8)") from None
-    return tuple(networks)
-
-
 def trusted_proxies(environ: Optional[Mapping[str, str]] = None) -> tuple[Network, ...]:
-    env = os.environ if environ is None else environ
-    return parse_networks(env.get(VARIABLE, DEFAULT_TRUSTED_PROXIES))
+    return load_settings(environ).trusted_networks
 
 
 def _address(value: str) -> Optional[ipaddress._BaseAddress]:

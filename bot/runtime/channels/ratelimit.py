@@ -20,7 +20,6 @@ import asyncio
 import hashlib
 import logging
 import math
-import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from bot.runtime.channels.texts import TOO_MANY
+from bot.runtime.settings import load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -56,19 +56,6 @@ class Rate:
         return 60.0 / self.per_minute
 
 
-def _number(env: Mapping[str, str], name: str, default: float, integer: bool = False) -> float:
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw) if integer else float(raw)
-    except ValueError:
-        value = -1
-    if value < 0 or not math.isfinite(value):
-        raise ValueError(f"{name}={raw!r} : nombre positif attendu (0 désactive la limite)")
-    return value
-
-
 @dataclass(frozen=True)
 class RateLimitSettings:
     sender: Rate = Rate(120, 20)
@@ -77,20 +64,12 @@ class RateLimitSettings:
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> RateLimitSettings:
-        env = os.environ if environ is None else environ
-        defaults = cls()
-
-        def rate(kind: str, default: Rate) -> Rate:
-            per_minute = _number(env, f"RATE_LIMIT_{kind}_PER_MINUTE", default.per_minute)
-            burst = int(_number(env, f"RATE_LIMIT_{kind}_BURST", default.burst, integer=True))
-            if per_minute > 0 and burst < 1:
-                raise ValueError(
-                    f"RATE_LIMIT_{kind}_BURST : 1 au moins (pour couper la limite : RATE_LIMIT_{kind}_PER_MINUTE=0)"
-                )
-            return Rate(per_minute, burst)
-
+        """The RATE_LIMIT_* variables and REDIS_URL, checked by bot/runtime/settings.py."""
+        s = load_settings(environ)
         return cls(
-            rate("SENDER", defaults.sender), rate("IP", defaults.ip), (env.get("REDIS_URL") or "").strip() or None
+            Rate(s.rate_limit_sender_per_minute, s.rate_limit_sender_burst),
+            Rate(s.rate_limit_ip_per_minute, s.rate_limit_ip_burst),
+            s.redis_url or None,
         )
 
 

@@ -19,6 +19,7 @@ The body of a normal reply is Rasa's: a JSON list of `{recipient_id, text | butt
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Optional
@@ -29,14 +30,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.runtime import action_calls as actions
-from bot.runtime.channels.admission import Overloaded
 from bot.runtime.channels.inputs import MAX_BODY_BYTES, RejectedInput, validate_rest_body
 from bot.runtime.channels.limits import DEFAULT_MAX_IN_FLIGHT
-from bot.runtime.channels.pipeline import Intake, admitted, request_client_ip, temporary_error_text
-from bot.runtime.stores.tracker_store import watching
+from bot.runtime.channels.pipeline import Failed, Intake, Processed, request_client_ip
 
 logger = logging.getLogger(__name__)
-RETRY_AFTER_SECONDS = "5"
 
 
 class HardenedRestInput(InputChannel):
@@ -53,11 +51,11 @@ class HardenedRestInput(InputChannel):
                 "Canal REST : rate_burst et rate_per_second sont ignorés ; limites de débit par "
                 "RATE_LIMIT_SENDER_PER_MINUTE et RATE_LIMIT_SENDER_BURST (docs/securite.md)."
             )
-        intake = Intake(max_in_flight=int(credentials.get("max_in_flight", DEFAULT_MAX_IN_FLIGHT)))
+        intake = Intake("REST", max_in_flight=int(credentials.get("max_in_flight", DEFAULT_MAX_IN_FLIGHT)))
         return cls(intake, int(credentials.get("max_body_bytes", MAX_BODY_BYTES)))
 
     def __init__(self, intake: Optional[Intake] = None, max_body_bytes: int = MAX_BODY_BYTES) -> None:
-        self.intake = intake or Intake()
+        self.intake = intake or Intake("REST")
         self.max_body_bytes = max_body_bytes
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -82,31 +80,16 @@ class HardenedRestInput(InputChannel):
             inbound = validate_rest_body(body, self.max_body_bytes)
         except RejectedInput as exc:
             return response.json({"error": exc.reason}, status=exc.status)
-        refusal = await self.intake.admit(inbound.sender, client_ip)
-        if refusal:
-            return response.json(
-                {"error": refusal.reason}, status=429, headers={"Retry-After": str(refusal.retry_after)}
-            )
         collector = CollectingOutputChannel()
         message = UserMessage(
             inbound.text, collector, inbound.sender, input_channel=self.name(), metadata=inbound.metadata or None
         )
-        with watching() as watch:
-            try:
-                await admitted(on_new_message, message)
-            except Overloaded as exc:
-                return response.json({"error": str(exc)}, status=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
-            except Exception as exc:  # noqa: BLE001 - turned into a 503, logged without the user's text
-                watch.fail(type(exc).__name__)
-                logger.error(
-                    "Canal REST : échec du traitement (%s: %s).", type(exc).__name__, " ".join(str(exc).split())[:200]
-                )
-            finally:
-                self.intake.leave(inbound.sender)
-        if watch.failed:
-            return response.json(
-                [{"recipient_id": inbound.sender, "text": temporary_error_text()}],
-                status=503,
-                headers={"Retry-After": RETRY_AFTER_SECONDS},
-            )
-        return response.json(collector.messages)
+        outcome = await self.intake.process(inbound.sender, client_ip, functools.partial(on_new_message, message))
+        if isinstance(outcome, Processed):
+            return response.json(collector.messages)
+        retry_after = {"Retry-After": str(outcome.retry_after)}
+        if isinstance(outcome, Failed):  # in the usual list shape, never a 200 with an empty list
+            reply: Any = [{"recipient_id": inbound.sender, "text": outcome.reason}]
+        else:  # Refused (429) or Busy (503)
+            reply = {"error": outcome.reason}
+        return response.json(reply, status=outcome.status, headers=retry_after)

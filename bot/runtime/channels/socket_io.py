@@ -14,7 +14,7 @@ over a WebSocket. This subclass switches the check back on. In credentials.yml, 
 
 Requests without an Origin header (non-browser clients) are still served, as engineio does.
 
-The `session_request` and user-message handlers are Rasa's, fixed and hardened (bot/reliability).
+The `session_request` and user-message handlers are Rasa's, fixed and hardened (pipeline.py).
 Rasa forgets to await `enter_room` (a coroutine in python-socketio 5), so with session persistence
 no reply ever reached the client. A payload of the wrong shape, an empty or oversized message, or
 a payload over 4 Kio, or more messages than the per-address or per-sender rate limits allow
@@ -25,9 +25,9 @@ instead of silence; the replies of a turn are sent once it is stored.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
-import os
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, Optional
@@ -37,10 +37,8 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from bot.runtime import action_calls as actions
-from bot.runtime.channels.admission import Overloaded
 from bot.runtime.channels.inputs import MAX_BODY_BYTES, RejectedInput, validate_metadata, validate_sender, validate_text
-from bot.runtime.channels.pipeline import Intake, admitted, request_client_ip, temporary_error_text
-from bot.runtime.stores.tracker_store import watching
+from bot.runtime.channels.pipeline import Intake, Processed, request_client_ip
 from bot.web.config import load_web_settings, parse_origins
 
 logger = logging.getLogger(__name__)
@@ -81,7 +79,7 @@ class OriginCheckedSocketIOInput(SocketIOInput):
                 configured = [configured]
             channel.allowed_origins = parse_origins(",".join(str(o) for o in configured))
         else:
-            channel.allowed_origins = load_web_settings(dict(os.environ)).origins
+            channel.allowed_origins = load_web_settings().origins
         return channel
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -94,7 +92,7 @@ class OriginCheckedSocketIOInput(SocketIOInput):
 
     def _harden_handlers(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         """Replace Rasa's `session_request` and user-message handlers (registering again replaces)."""
-        sio, intake = self.sio, Intake()
+        sio, intake = self.sio, Intake("socket.io")
         assert sio is not None
 
         async def refuse(sid: str, reason: str) -> None:
@@ -103,9 +101,9 @@ class OriginCheckedSocketIOInput(SocketIOInput):
         async def session_request(sid: str, data: Any = None) -> None:
             session_id = data.get("session_id") if isinstance(data, dict) else None
             try:
-                session_id = validate_sender(session_id) if session_id is not None else uuid.uuid4().hex
+                session_id = validate_sender(session_id, "session_id") if session_id is not None else uuid.uuid4().hex
             except RejectedInput as exc:
-                await refuse(sid, exc.reason.replace("sender", "session_id"))
+                await refuse(sid, exc.reason)
                 return
             if self.session_persistence:
                 # AsyncServer.enter_room is a coroutine in python-socketio 5: Rasa 3.6 does not await it,
@@ -121,35 +119,21 @@ class OriginCheckedSocketIOInput(SocketIOInput):
                 await refuse(sid, f"message trop volumineux (max. {MAX_BODY_BYTES // 1024} Kio)")
                 return
             try:
-                sender = validate_sender(data.get("session_id")) if self.session_persistence else sid
+                sender = validate_sender(data.get("session_id"), "session_id") if self.session_persistence else sid
                 text = validate_text(data.get("message"))
                 metadata = validate_metadata(data.get(self.metadata_key))
             except RejectedInput as exc:
-                await refuse(sid, exc.reason.replace("sender", "session_id"))
-                return
-            refusal = await intake.admit(sender, _client_ip(sio, sid, self.namespace))
-            if refusal:
-                await sio.emit(self.bot_message_evt, {"text": refusal.reason}, room=sid)
+                await refuse(sid, exc.reason)
                 return
             output = _HeldBackOutput(sio, self.bot_message_evt)
-            with watching() as watch:
-                try:
-                    await admitted(
-                        on_new_message,
-                        UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata or None),
-                    )
-                except Overloaded as exc:
-                    await sio.emit(self.bot_message_evt, {"text": str(exc)}, room=sid)
-                    return
-                except Exception as exc:  # noqa: BLE001 - said to the user, logged without the text
-                    watch.fail(type(exc).__name__)
-                    logger.error("Canal socket.io : échec du traitement (%s).", type(exc).__name__)
-                finally:
-                    intake.leave(sender)
-            if watch.failed:  # the replies of a turn that was not stored are not shown
-                await sio.emit(self.bot_message_evt, {"text": temporary_error_text()}, room=sid)
-            else:
+            message = UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata or None)
+            outcome = await intake.process(
+                sender, _client_ip(sio, sid, self.namespace), functools.partial(on_new_message, message)
+            )
+            if isinstance(outcome, Processed):
                 await output.release()
+            else:  # refused, overloaded, or a turn not stored (its replies are not shown): said in French
+                await sio.emit(self.bot_message_evt, {"text": outcome.reason}, room=sid)
 
         sio.on("session_request", session_request, namespace=self.namespace)
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)

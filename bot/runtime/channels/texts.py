@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 from typing import Optional
+
+from bot.domain.catalogue import load_catalogue
+from bot.runtime.settings import load_settings
 
 logger = logging.getLogger(__name__)
 
-CATALOGUE_ENV = "MOIS_CATALOGUE"  # same variable as the action server (actions/catalogue_source.py)
+CATALOGUE_ENV = "MOIS_CATALOGUE"  # the action server's file too: settings.catalogue_path (bot/runtime/settings.py)
 
 
 @functools.lru_cache(maxsize=1)
 def catalogue_contact() -> Optional[str]:
     """The contact's name from the catalogue, or None if the catalogue cannot be read right now."""
-    from bot.domain.catalogue import DEFAULT_CATALOGUE_PATH, load_catalogue
-
     try:
-        return load_catalogue(os.environ.get(CATALOGUE_ENV) or DEFAULT_CATALOGUE_PATH).contact.name
+        return load_catalogue(load_settings().catalogue_path).contact.name
     except Exception as exc:  # noqa: BLE001 - an error text must never fail in turn
         logger.error("Contact introuvable dans le catalogue (%s) : message d'excuse sans contact.", exc)
         return None

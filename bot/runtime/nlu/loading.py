@@ -1,4 +1,4 @@
-"""Faster model loading for `make run`, the same predictions (cold start: reports/bench.md).
+"""Faster model loading for `make run`, the same predictions (cold start measured by `make bench`).
 
 Two things Rasa 3.6 does at load time that prediction does not need:
 - its predict graph has two SpacyNLP nodes (`provide_SpacyNLP0`, which the pipeline uses, and

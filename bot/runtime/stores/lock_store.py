@@ -8,12 +8,13 @@ InMemoryLockStore (one instance, `make run`).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any, Optional
 from urllib.parse import unquote, urlsplit
 
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore, TicketLock
+
+from bot.runtime.settings import load_settings
 
 
 class LockStoreConfigError(ValueError):
@@ -43,7 +44,7 @@ def redis_arguments(url: str) -> dict[str, Any]:
 
 
 def lock_store_from_environment(environ: Optional[Mapping[str, str]] = None) -> LockStore:
-    url = (os.environ if environ is None else environ).get("REDIS_URL", "")
+    url = load_settings(environ).redis_url
     return RedisLockStore(**redis_arguments(url)) if url else InMemoryLockStore()
 
 

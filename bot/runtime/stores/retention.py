@@ -11,11 +11,12 @@ What is deleted, beyond the retention period:
 from __future__ import annotations
 
 import functools
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional
+
+from bot.runtime.settings import load_settings
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -27,12 +28,7 @@ SESSION_STARTED = "session_started"
 
 def retention_days(environ: Optional[Mapping[str, str]] = None) -> int:
     """TRACKER_RETENTION_DAYS: whole days, 0 = keep forever; default 90."""
-    value = (os.environ if environ is None else environ).get(RETENTION_VARIABLE, "").strip()
-    if not value:
-        return DEFAULT_RETENTION_DAYS
-    if not value.isdigit():
-        raise ValueError(f"{RETENTION_VARIABLE}={value!r} : nombre de jours entier attendu (0 = conserver sans limite)")
-    return int(value)
+    return load_settings(environ).tracker_retention_days
 
 
 def cutoff(days: int, now: Optional[float] = None) -> Optional[float]:

@@ -2,8 +2,8 @@
 
 Rasa's SQL tracker store is synchronous: each call blocks Rasa's event loop, and every other conversation
 waits meanwhile. With SQLite's defaults (rollback journal, synchronous=FULL, a new connection for each
-call), saving a turn waits for the disk, ~20 ms on the bench machine: a fifth of a message's time under
-load (reports/bench.md). With TRACKER_SQLITE_WAL=1, which `make run` sets (bot/runtime/settings.server_environment),
+call), saving a turn waits for the disk, a large part of a message's time under load
+(measured by `make bench`). With TRACKER_SQLITE_WAL=1, which `make run` sets (bot/runtime/settings.server_environment),
 the file is in write-ahead-log mode with synchronous=NORMAL and each thread keeps its connection: a commit
 is a write to the log, synced to disk at checkpoints. The file stays consistent after a crash or a power
 cut; at worst the turns of the last moments before a power cut are lost. Unset: SQLite's defaults
@@ -12,25 +12,20 @@ cut; at worst the turns of the last moments before a power cut are lost. Unset: 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.pool import SingletonThreadPool
 
+from bot.runtime.settings import load_settings
+
 WAL_VARIABLE = "TRACKER_SQLITE_WAL"
 
 
 def wal_enabled(environ: Optional[Mapping[str, str]] = None) -> bool:
-    value = (os.environ if environ is None else environ).get(WAL_VARIABLE, "").strip().lower()
-    if value in ("", "0", "non", "no", "false"):
-        return False
-    if value in ("1", "oui", "yes", "true"):
-        return True
-    raise ValueError(
-        f"{WAL_VARIABLE}={value!r} : 1 (journal WAL, `make run`) ou 0 (réglages par défaut de SQLite) attendu"
-    )
+    """TRACKER_SQLITE_WAL: 1/oui/yes/true, or 0/non/no/false/unset (bot/runtime/settings.py checks it)."""
+    return load_settings(environ).tracker_sqlite_wal
 
 
 def _pragmas(dbapi_connection: Any, _record: Any) -> None:

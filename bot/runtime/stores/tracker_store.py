@@ -118,7 +118,7 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
         self._next_purge = 0.0
         try:
             retention.ensure_timestamp_index(self.engine)
-        except Exception as exc:  # several instances starting together: one of them creates it
+        except Exception as exc:  # noqa: BLE001 - several instances starting together: one of them creates it
             logger.warning("Index des dates d'événements non créé : %s", " ".join(str(exc).split())[:200])
         if purge_on_start:
             self._purge_if_due()
@@ -186,7 +186,7 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
         self._next_purge = time.monotonic() + self.purge_interval
         try:
             counts = self.purge()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the server keeps serving; the next hourly purge retries
             logger.error("Purge des conversations anciennes impossible : %s", " ".join(str(exc).split())[:200])
             return
         if counts.events:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from bot.runtime.settings import VAR_DIR
+from bot.runtime.settings import VAR_DIR, process_environment
 
 CACHE_DIR = VAR_DIR / "bench"
 
@@ -34,7 +33,7 @@ def prepare_anchor(version: str | None = None) -> tuple[Path, Path]:
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=CACHE_DIR) as scratch:
         fresh = Path(scratch) / "rasa-init"
-        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TQDM_DISABLE": "1", "RASA_TELEMETRY_ENABLED": "false"}
+        env = process_environment(TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1", RASA_TELEMETRY_ENABLED="false")
         done = subprocess.run(
             [sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(fresh)],
             cwd=scratch,

@@ -24,7 +24,7 @@ from pathlib import Path
 import requests
 
 from bot.runtime.launcher import StartupError
-from bot.runtime.settings import PROJECT_ROOT
+from bot.runtime.settings import PROJECT_ROOT, process_environment
 from bot.tooling.deploy.cluster import Cluster, Ports
 
 REPORTS = PROJECT_ROOT / "reports"
@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     load = Load(args.conversations, args.messages, args.concurrency)
     root = Path(tempfile.mkdtemp(prefix="cluster-bench-", dir="/tmp"))
     root.chmod(0o755)
-    env = dict(os.environ, **RATE_LIMITS_OFF, TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1", PYTHONWARNINGS="ignore")
+    env = process_environment(**RATE_LIMITS_OFF, TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1", PYTHONWARNINGS="ignore")
     cluster = Cluster(root=root, ports=Ports.free(2, 2), base_env=env, log=lambda line: print(line, flush=True))
     load_before = load_average()
     print(

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from bot.runtime.settings import PROJECT_ROOT
 from bot.tooling.bench.stats import LevelFigures
 from bot.tooling.bench.verdicts import Verdict
 
@@ -84,7 +85,7 @@ def render(run: BenchRun) -> str:
         f"Charge de la machine (moyenne 1 / 5 / 15 min) : {_load(run.load_before)} avant, {_load(run.load_after)} après. "
         "La machine est partagée : d'autres travaux tournaient peut-être en même temps, ce qui gonfle les latences des deux bots.",
         "",
-        "## Seuils (issue #7)",
+        "## Seuils",
         "",
         "| seuil | mesuré | verdict |",
         "|---|---|---|",
@@ -178,3 +179,17 @@ def write(run: BenchRun, directory: Path) -> tuple[Path, Path]:
     md.write_text(render(run), encoding="utf-8")
     js.write_text(to_json(run) + "\n", encoding="utf-8")
     return md, js
+
+
+REPORTS = PROJECT_ROOT / "reports"
+
+
+def say(text: str) -> None:
+    print(f"[bench] {text}", flush=True)
+
+
+def previous_run() -> Optional[BenchRun]:
+    try:
+        return from_json((REPORTS / "bench.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, KeyError):
+        return None

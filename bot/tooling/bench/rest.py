@@ -16,16 +16,18 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
-from bot.runtime.settings import PROJECT_ROOT
+from bot.runtime.launcher import StartupError
+from bot.runtime.quiet import silence
 from bot.tooling.bench import report
+from bot.tooling.bench.anchor import prepare_anchor
 from bot.tooling.bench.dialogues import ANCHOR, OURS
 from bot.tooling.bench.load import Level, drive
-from bot.tooling.bench.report import BenchRun
+from bot.tooling.bench.report import REPORTS, BenchRun, previous_run, say
 from bot.tooling.bench.servers import BotUnderTest, cold_start, start_anchor, start_ours
 from bot.tooling.bench.stats import LevelFigures
+from bot.tooling.bench.tuning import applied_settings, tuning_run
 from bot.tooling.bench.verdicts import judge
 
-REPORTS = PROJECT_ROOT / "reports"
 NOTES = [
     "Ce projet tourne comme avec `make run` : serveur d'actions (jeton), serveur Rasa, base SQLite des conversations "
     "(nouvelle à chaque banc), modèle signé vérifié ; limites de débit par adresse et par expéditeur coupées "
@@ -38,10 +40,6 @@ NOTES = [
     "Reproduire : `make bench` (~8 min une fois le bot nu entraîné) ; options `python -m bot bench --duree 20 "
     "--echauffement 5 --niveaux 1,16,64 --demarrages 3` ; réglages : `python -m bot bench --reglages` (~5 min).",
 ]
-
-
-def say(text: str) -> None:
-    print(f"[bench] {text}", flush=True)
 
 
 def measure(bot: BotUnderTest, dialogues, levels: list[Level]) -> list[LevelFigures]:
@@ -72,18 +70,8 @@ def machine() -> str:
     return f"{os.cpu_count()} cœurs ({model}), Python {platform.python_version()}"
 
 
-def previous_run() -> Optional[BenchRun]:
-    path = REPORTS / "bench.json"
-    try:
-        return report.from_json(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, TypeError, KeyError):
-        return None
-
-
 def main_run(args: argparse.Namespace) -> int:
-    import rasa
-
-    from bot.tooling.bench.anchor import prepare_anchor
+    import rasa  # the version in the report; imported late, after silence()
 
     levels = [Level(int(n), args.echauffement, args.duree) for n in args.niveaux.split(",")]
     load_before = os.getloadavg()
@@ -111,8 +99,6 @@ def main_run(args: argparse.Namespace) -> int:
             cold.append(cold_start(logs, logs / f"froid-{index}.db", index=index))
             say(f"  première réponse après {cold[-1]} s")
     previous = previous_run()
-    from bot.tooling.bench.tuning import applied_settings
-
     run = BenchRun(
         date=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         machine=machine(),
@@ -152,16 +138,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    from bot.runtime.quiet import silence
-
     silence()
     args = parse(sys.argv[1:] if argv is None else argv)
-    from bot.runtime.launcher import StartupError
-
     try:
         if args.reglages:
-            from bot.tooling.bench.tuning import tuning_run
-
             return tuning_run(args)
         return main_run(args)
     except (StartupError, RuntimeError, OSError, ValueError) as exc:

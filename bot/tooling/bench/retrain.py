@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from bot.runtime.settings import PROJECT_ROOT
+from bot.runtime.launcher import action_server_command
+from bot.runtime.settings import PROJECT_ROOT, load_settings, process_environment, server_environment
 from bot.tooling.staff.sandbox import EXAMPLE_EVENT, project_with_cache
 
 STORY_TARGET = 120.0
@@ -68,8 +69,8 @@ def nlu_only_change(root: Path) -> None:
 
 def timed_retrain(root: Path, cache: Path, label: str, target: float, change) -> Run:
     change(root)
-    env = dict(
-        os.environ, RASA_CACHE_DIRECTORY=str(cache), TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1", PYTHONWARNINGS="ignore"
+    env = process_environment(
+        RASA_CACHE_DIRECTORY=str(cache), TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1", PYTHONWARNINGS="ignore"
     )
     started = time.monotonic()
     process = subprocess.run(
@@ -77,7 +78,7 @@ def timed_retrain(root: Path, cache: Path, label: str, target: float, change) ->
     )
     seconds = time.monotonic() - started
     output = process.stdout + process.stderr
-    steps = next((l for l in output.splitlines() if l.startswith("Durées")), "")
+    steps = next((line for line in output.splitlines() if line.startswith("Durées")), "")
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
     return Run(label, target, seconds, load, process.returncode == 0, steps, output)
 
@@ -86,15 +87,11 @@ def measure_catalogue_reload(tmp: Path) -> float:
     """Seconds from saving a catalogue with a new event to the running action server answering about it."""
     import requests
 
-    from bot.runtime.settings import load_settings, server_environment
-
     catalogue = tmp / "catalogue.yml"
     shutil.copy2(PROJECT_ROOT / "data" / "catalogue.yml", catalogue)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    from bot.runtime.launcher import action_server_command
-
     env = dict(
         server_environment(load_settings()),
         MOIS_CATALOGUE=str(catalogue),
@@ -188,7 +185,11 @@ def write_report(runs: list[Run], path: Path = REPORT, reload_seconds: Optional[
         steps = run.steps.replace("Durées : ", "")
         nlu = "chiffres repris (NLU identique)" if "chiffres NLU repris" in run.output else "rejoué"
         tested = next(
-            (l.strip().removeprefix("Tests : ") for l in run.output.splitlines() if l.strip().startswith("Tests : ")),
+            (
+                line.strip().removeprefix("Tests : ")
+                for line in run.output.splitlines()
+                if line.strip().startswith("Tests : ")
+            ),
             "—",
         )
         lines.append(

@@ -17,7 +17,7 @@ from typing import Optional
 
 from bot.runtime.launcher import action_server_command, latest_model, rasa_server_command
 from bot.runtime.model_signing import KEY_VARIABLE, ModelSignatureError, sign, verify
-from bot.runtime.settings import PROJECT_ROOT, load_settings, server_environment
+from bot.runtime.settings import PROJECT_ROOT, load_settings, process_environment, server_environment
 from bot.tooling.bench.load import reply_error
 from bot.tooling.processes import LoggedProcess, free_port
 
@@ -163,7 +163,7 @@ def signed_models(scratch: Path) -> dict[str, str]:
 def project_environment(tracker_db: Path, overrides: Optional[dict[str, str]] = None) -> dict[str, str]:
     """What `make run` gives the servers (bot.runtime.settings.server_environment), on free ports and a fresh tracker store."""
     env = {
-        **os.environ,
+        **process_environment(),
         **MAKE_ENV,
         "RASA_PORT": str(free_port()),
         "ACTION_PORT": str(free_port()),
@@ -208,7 +208,7 @@ def start_anchor(anchor_dir: Path, model: Path, log_dir: Path) -> BotUnderTest:
     """The bare bot as a user would run it: `rasa run --enable-api` in its directory, its own endpoints and credentials."""
     port = free_port()
     env = {
-        **os.environ,
+        **process_environment(),
         **MAKE_ENV,
         "PYTHONPATH": str(PROJECT_ROOT),
     }  # only for bot.runtime.quiet, which silences warnings

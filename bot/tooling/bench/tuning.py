@@ -20,7 +20,7 @@ from typing import Optional
 from bot.tooling.bench import report
 from bot.tooling.bench.dialogues import OURS
 from bot.tooling.bench.load import Level, drive
-from bot.tooling.bench.report import Tuning
+from bot.tooling.bench.report import REPORTS, Tuning, previous_run, say
 from bot.tooling.bench.servers import free_port, start_ours
 from bot.tooling.bench.stats import LevelFigures
 
@@ -122,8 +122,6 @@ def _measure(level: Level, env: dict[str, str], scratch: Path, name: str) -> Lev
 
 
 def tuning_run(args: argparse.Namespace) -> int:
-    from bot.tooling.bench.__main__ import REPORTS, previous_run, say
-
     level = Level(16, args.echauffement, args.duree)
     rows: list[Tuning] = []
     with tempfile.TemporaryDirectory(prefix="bench-reglages-") as scratch_name:

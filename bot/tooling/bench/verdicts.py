@@ -1,4 +1,4 @@
-"""The bars of issue #7 (speed), judged on the figures of one run. Pure functions."""
+"""The speed bars, judged on the figures of one run. Pure functions."""
 
 from __future__ import annotations
 

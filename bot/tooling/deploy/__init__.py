@@ -1,2 +1,3 @@
-"""Production topology: the cluster launcher (`python -m bot.tooling.deploy cluster`), the lock store chosen by the
-environment and the cluster benchmark. See deploy/README.md."""
+"""Production topology on one machine: the cluster launcher (`python -m bot cluster`) and the Debian programs it
+runs. The lock store it relies on is bot/runtime/stores/lock_store.py; its benchmark, bot/tooling/bench/cluster.py.
+See deploy/README.md."""

@@ -7,7 +7,6 @@ ACTION_SERVER_URL, RASA_URL), so the same pieces run on separate hosts unchanged
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -29,7 +28,15 @@ from bot.runtime.launcher import (
     web_server_command,
 )
 from bot.runtime.model_signing import ModelSignatureError, verify
-from bot.runtime.settings import PROJECT_ROOT, VAR_DIR, api_token, load_settings, local_secret, server_environment
+from bot.runtime.settings import (
+    PROJECT_ROOT,
+    VAR_DIR,
+    api_token,
+    load_settings,
+    local_secret,
+    process_environment,
+    server_environment,
+)
 from bot.tooling.deploy.programs import chown_for_postgres, find_program, postgres_account
 from bot.tooling.processes import LoggedProcess, free_port
 
@@ -86,7 +93,7 @@ class Cluster:
 
     root: Path = CLUSTER_DIR
     ports: Ports = field(default_factory=Ports.defaults)
-    base_env: dict = field(default_factory=lambda: dict(os.environ))
+    base_env: dict = field(default_factory=process_environment)
     postgres_options: tuple[str, ...] = ()
     model_path: Optional[Path] = None  # default: the latest model of MODELS_DIR, as `make run`
     log: Callable[[str], None] = print
@@ -166,7 +173,9 @@ class Cluster:
                 self._start_action_server(index, port)
             self._start_nginx()
             rasa = [self._spawn_rasa(index, port) for index, port in enumerate(self.ports.rasa, 1)]
-            for child, url in zip(rasa, self.rasa_urls):  # started together: they load the model in parallel
+            for child, url in zip(
+                rasa, self.rasa_urls, strict=True
+            ):  # started together: they load the model in parallel
                 self._wait_http(child, url + "/", timeout=420)
             self._start_web()
         except BaseException:

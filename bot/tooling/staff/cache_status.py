@@ -1,4 +1,4 @@
-"""`python -m bot.tooling.staff.cache_status`: can Rasa's training cache serve the understanding (DIET) part?
+"""`python -m bot cache-status`: can Rasa's training cache serve the understanding (DIET) part?
 
 Run in the project folder (as Rasa's training is), it prints {"nlu_cached": true|false} from Rasa's own
 fingerprint pass (`rasa train --dry-run`, per node). The retrain uses it to choose between an ordinary
@@ -22,8 +22,5 @@ def nlu_cached() -> bool:
 
 
 def main(argv: list[str]) -> int:
-    from bot.runtime.quiet import silence
-
-    silence()
     print(json.dumps({"nlu_cached": nlu_cached()}))
     return 0

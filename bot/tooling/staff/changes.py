@@ -37,7 +37,9 @@ def nlu_examples(project: Project) -> dict[str, int]:
     for path in sorted(project.nlu_dir.rglob("*.yml")):
         for block in _yaml(path).get("nlu") or []:
             if isinstance(block, dict) and "intent" in block:
-                examples = [l for l in str(block.get("examples") or "").splitlines() if l.strip().startswith("- ")]
+                examples = [
+                    line for line in str(block.get("examples") or "").splitlines() if line.strip().startswith("- ")
+                ]
                 counts[block["intent"]] = counts.get(block["intent"], 0) + len(examples)
     return dict(sorted(counts.items()))
 
@@ -48,7 +50,9 @@ def generated_names(path: Path) -> dict[str, list[str]]:
     for block in _yaml(path).get("nlu") or []:
         if isinstance(block, dict) and "lookup" in block and block["lookup"] != "date":
             names[block["lookup"]] = sorted(
-                l.strip()[2:] for l in str(block.get("examples") or "").splitlines() if l.strip().startswith("- ")
+                line.strip()[2:]
+                for line in str(block.get("examples") or "").splitlines()
+                if line.strip().startswith("- ")
             )
     return names
 

@@ -64,7 +64,7 @@ def validation_problems(output: str) -> list[str]:
     """The warning and error lines of `rasa data validate`, translated when the pattern is known."""
     problems: list[str] = []
     lines = output.splitlines()
-    for i, line in enumerate(lines):
+    for line in lines:
         text = line.strip()
         if not text or _NOISE.match(line):
             continue
@@ -88,8 +88,10 @@ def validation_problems(output: str) -> list[str]:
 
 def training_problem(output: str) -> list[str]:
     """Why `rasa train` stopped: contradicting rules/stories, invalid YAML, ... (English kept as quoted detail)."""
-    lines = [l.rstrip() for l in output.splitlines() if l.strip() and not _NOISE.match(l)]
-    contradiction = [l for l in lines if "- the prediction of the action" in l or "Contradicting rules" in l]
+    lines = [line.rstrip() for line in output.splitlines() if line.strip() and not _NOISE.match(line)]
+    contradiction = [
+        line for line in lines if "- the prediction of the action" in line or "Contradicting rules" in line
+    ]
     if contradiction:
         explained = [
             "des règles ou histoires se contredisent (l'une prévoit une action, l'autre une autre au même moment) :"
@@ -104,7 +106,7 @@ def training_problem(output: str) -> list[str]:
                     f"  « {match.group(2)} » prévoit « {match.group(1)} », contredit par « {match.group(3)} »"
                 )
         return explained if len(explained) > 1 else explained + contradiction[-5:]
-    errors = [l for l in lines if re.search(r"(Error|Exception|Invalid|Killed)", l)]
+    errors = [line for line in lines if re.search(r"(Error|Exception|Invalid|Killed)", line)]
     return (errors or lines)[-6:]
 
 

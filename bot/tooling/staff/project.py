@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -10,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from bot.runtime.settings import PROJECT_ROOT, tracker_database_url
+from bot.runtime.settings import PROJECT_ROOT, load_settings, process_environment, tracker_database_url
 
 MODEL_NAME = "mois-innovation"
 
@@ -84,11 +83,13 @@ class Project:
     @property
     def tracker_db(self) -> Path | str:
         """The SQLite file, or the PostgreSQL URL when TRACKER_DIALECT=postgresql (bot/runtime/settings.py)."""
-        return tracker_database_url() or Path(os.environ.get("TRACKER_DB", self.root / "var" / "tracker.db"))
+        settings = load_settings()
+        given = Path(settings.tracker_db) if settings.is_set("tracker_db") else self.root / "var" / "tracker.db"
+        return tracker_database_url() or given
 
 
 def rasa_environment(extra: Optional[dict[str, str]] = None) -> dict[str, str]:
-    env = dict(os.environ)
+    env = process_environment()
     env.update(
         TF_CPP_MIN_LOG_LEVEL="3",
         TQDM_DISABLE="1",

@@ -6,7 +6,6 @@ into each in turn, after checking that all answer, and a failure stops there wit
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -40,10 +39,10 @@ class RasaApi:
 
     @classmethod
     def from_settings(cls) -> RasaApi:
-        urls = instance_urls(os.environ.get("RASA_URLS", ""))
+        settings = load_settings()
+        urls = instance_urls(settings.rasa_urls)
         if urls:
             return cls(urls[0], api_token(), others=urls[1:])
-        settings = load_settings()
         host = "127.0.0.1" if settings.rasa_host in ("0.0.0.0", "::", "") else settings.rasa_host
         return cls(f"http://{host}:{settings.rasa_port}", api_token())
 

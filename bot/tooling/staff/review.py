@@ -301,7 +301,9 @@ def import_review(project: Project, review_file: Path) -> ImportResult:
     if nlu_path.exists():
         for block in (yaml.safe_load(nlu_path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
             blocks[block["intent"]] = [
-                l.strip()[2:] for l in str(block.get("examples") or "").splitlines() if l.strip().startswith("- ")
+                line.strip()[2:]
+                for line in str(block.get("examples") or "").splitlines()
+                if line.strip().startswith("- ")
             ]
     for intent, example in annotated:
         key = normalise(plain_text(example))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Optional
@@ -34,8 +33,7 @@ from bot.runtime.channels.agents.payloads import (
 )
 from bot.runtime.channels.agents.replies import FAILURE, TOO_SLOW, answer_prefix, reply_body, text_body, wait_body
 from bot.runtime.channels.agents.tokens import TOKENS_VARIABLE, configured_tokens, request_is_authorised
-from bot.runtime.channels.pipeline import Intake, admitted, request_client_ip, temporary_error_text
-from bot.runtime.stores.tracker_store import StoreWatch, watching
+from bot.runtime.channels.pipeline import Failed, Intake, Outcome, Processed, Refused, request_client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +47,7 @@ class AgentsInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Mapping[str, Any]]) -> AgentsInput:
-        tokens = configured_tokens(os.environ)
+        tokens = configured_tokens()
         if not tokens:
             logger.warning("%s est vide : le canal agents refusera toutes les requêtes (401).", TOKENS_VARIABLE)
         actions.install()  # apology instead of silence when the action server fails
@@ -59,7 +57,7 @@ class AgentsInput(InputChannel):
         self.options = options or ChannelOptions()
         self.tokens = tuple(tokens)
         self.choices = pending_choices()
-        self.intake = Intake()
+        self.intake = Intake("agents")
         # asyncio keeps only weak references to tasks: hold answers still on their way.
         self._background: set[asyncio.Future] = set()
 
@@ -98,31 +96,22 @@ class AgentsInput(InputChannel):
             return _error(exc.status, exc.reason)
         if agent_request.from_bot or agent_request.user_id in self.options.bot_user_ids:
             return response.json({})  # an empty reply: Mattermost posts nothing, no loop
-        refusal = await self.intake.admit(agent_request.sender_id, None)
-        if refusal:
-            return _error(429, refusal.reason, refusal.retry_after)
-
         collector = CollectingOutputChannel()
-        message = UserMessage(
-            self.choices.resolve(agent_request.sender_id, agent_request.question),
-            collector,
-            agent_request.sender_id,
-            input_channel=self.name(),
-            message_id=agent_request.post_id or None,
-            metadata=agent_request.metadata(),
+        # The address was counted above; the task owns the turn (store watch, faults, leaving the gate).
+        task = await self.intake.start(
+            agent_request.sender_id, None, lambda: on_new_message(self._message(agent_request, collector))
         )
-        with watching() as watch:  # the task shares it: a tracker-store failure is reported here
-            task = asyncio.ensure_future(admitted(on_new_message, message))
-        task.add_done_callback(lambda _: self.intake.leave(agent_request.sender_id))
+        if isinstance(task, Refused):
+            return _error(429, task.reason, task.retry_after)
         self._keep(task)
         can_defer = agent_request.response_url is not None and self.options.allows_response_url(
             agent_request.response_url
         )
         await asyncio.wait({task}, timeout=self.options.reply_timeout if can_defer else self.options.webhook_timeout)
         if task.done():
-            body = self._answer(agent_request, task, collector, watch)
+            body = self._answer(agent_request, task, collector)
         elif can_defer:
-            self._keep(asyncio.ensure_future(self._deliver_later(agent_request, task, collector, watch)))
+            self._keep(asyncio.ensure_future(self._deliver_later(agent_request, task, collector)))
             body = wait_body(agent_request, self.options)
         else:
             # Outgoing webhooks cannot answer later; the conversation still records the answer,
@@ -132,31 +121,44 @@ class AgentsInput(InputChannel):
         logger.debug("Canal agents : %s traité en %.0f ms.", agent_request.kind, (time.monotonic() - started) * 1000)
         return response.json(body)
 
+    def _message(self, agent_request: AgentRequest, collector: CollectingOutputChannel) -> UserMessage:
+        """Built once admitted: a refused message reads no pending choices."""
+        return UserMessage(
+            self.choices.resolve(agent_request.sender_id, agent_request.question),
+            collector,
+            agent_request.sender_id,
+            input_channel=self.name(),
+            message_id=agent_request.post_id or None,
+            metadata=agent_request.metadata(),
+        )
+
     def _answer(
-        self, agent_request: AgentRequest, task: asyncio.Future, collector: CollectingOutputChannel, watch: StoreWatch
+        self, agent_request: AgentRequest, task: asyncio.Future[Outcome], collector: CollectingOutputChannel
     ) -> dict[str, Any]:
-        if task.cancelled() or task.exception() is not None:
-            logger.error(
-                "Canal agents : échec du traitement du message.",
-                exc_info=None if task.cancelled() else task.exception(),
-            )
-            return text_body(agent_request, FAILURE, self.options)
-        if watch.failed:  # conversation not stored: say so rather than answer without context
-            return text_body(agent_request, temporary_error_text(), self.options)
-        rendered = render_messages(collector.messages, answer_prefix(agent_request))
-        self.choices.remember(agent_request.sender_id, rendered.choices)
-        return reply_body(agent_request, rendered, self.options)
+        outcome = None if task.cancelled() else task.result()
+        if isinstance(outcome, Processed):
+            rendered = render_messages(collector.messages, answer_prefix(agent_request))
+            self.choices.remember(agent_request.sender_id, rendered.choices)
+            return reply_body(agent_request, rendered, self.options)
+        if isinstance(outcome, Failed) and not outcome.raised:
+            # conversation not stored: say so rather than answer without context
+            return text_body(agent_request, outcome.reason, self.options)
+        if outcome is None:
+            logger.error("Canal agents : traitement du message annulé.")
+        return text_body(agent_request, FAILURE, self.options)  # processing raised (logged), cancelled or Busy
 
     async def _deliver_later(
-        self, agent_request: AgentRequest, task: asyncio.Future, collector: CollectingOutputChannel, watch: StoreWatch
+        self, agent_request: AgentRequest, task: asyncio.Future[Outcome], collector: CollectingOutputChannel
     ) -> None:
         await asyncio.wait({task})
-        body = self._answer(agent_request, task, collector, watch)
+        body = self._answer(agent_request, task, collector)
         try:
-            async with aiohttp.ClientSession(timeout=RESPONSE_URL_TIMEOUT) as session:
-                async with session.post(agent_request.response_url, json=body) as reply:
-                    if reply.status >= 300:
-                        logger.warning("Canal agents : response_url a répondu %s.", reply.status)
+            async with (
+                aiohttp.ClientSession(timeout=RESPONSE_URL_TIMEOUT) as session,
+                session.post(agent_request.response_url, json=body) as reply,
+            ):
+                if reply.status >= 300:
+                    logger.warning("Canal agents : response_url a répondu %s.", reply.status)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             logger.warning("Canal agents : réponse différée non remise (%s).", exc.__class__.__name__)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import time
 from collections import OrderedDict
@@ -17,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Optional
 
 from bot.runtime.channels.agents.markdown import Choice
+from bot.runtime.settings import load_settings
 
 # An empty slash command ("/evenements") asks for help: the domain's `help` intent.
 HELP_PAYLOAD = "/help"
@@ -107,7 +107,7 @@ class RedisPendingChoices(_Resolution):
 
 def pending_choices(environ: Optional[dict] = None) -> PendingChoices | RedisPendingChoices:
     """Redis when REDIS_URL is set (shared by the instances of a cluster), else in memory."""
-    url = (os.environ if environ is None else environ).get("REDIS_URL")
+    url = load_settings(environ).redis_url
     if not url:
         return PendingChoices()
     import redis  # only needed in the clustered deployment

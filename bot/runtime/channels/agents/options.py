@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
 from bot.runtime.channels.agents.markdown import MAX_POST_CHARS
+from bot.runtime.settings import load_settings
 
 SLASH_RESPONSE_TYPES = ("ephemeral", "in_channel")
 
@@ -57,7 +57,7 @@ class ChannelOptions:
         webhook_timeout = _number(c, "webhook_timeout", cls.webhook_timeout, reply_timeout, 29)
         ids = c.get("bot_user_ids") or []
         max_chars = int(_number(c, "max_post_chars", cls.max_post_chars, 200, MAX_POST_CHARS))
-        hosts = os.environ.get("AGENTS_RESPONSE_URL_HOSTS") or c.get("response_url_hosts") or []
+        hosts = load_settings().agents_response_url_hosts or c.get("response_url_hosts") or []
         return cls(response_type, reply_timeout, webhook_timeout, _names(ids), max_chars, _names(hosts, lower=True))
 
 

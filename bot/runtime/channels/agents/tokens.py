@@ -6,12 +6,14 @@ import hmac
 from collections.abc import Mapping, Sequence
 from typing import Optional
 
+from bot.runtime.settings import load_settings
+
 TOKENS_VARIABLE = "AGENTS_WEBHOOK_TOKENS"
 
 
-def configured_tokens(environ: Mapping[str, str]) -> tuple[str, ...]:
-    """Comma-separated tokens (one per webhook or slash command); blanks ignored."""
-    raw = environ.get(TOKENS_VARIABLE, "")
+def configured_tokens(environ: Optional[Mapping[str, str]] = None) -> tuple[str, ...]:
+    """AGENTS_WEBHOOK_TOKENS: comma-separated tokens (one per webhook or slash command); blanks ignored."""
+    raw = load_settings(environ).agents_webhook_tokens
     return tuple(t.strip() for t in raw.split(",") if t.strip())
 
 
