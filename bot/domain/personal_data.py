@@ -28,6 +28,7 @@ NIR_MASK = "<numéro de sécurité sociale>"
 CARD_MASK = "<carte bancaire>"
 PLACEHOLDERS = (EMAIL_MASK, PHONE_MASK, IBAN_MASK, NIR_MASK, CARD_MASK)
 REGION = "FR"
+FRENCH_CALLING_CODE = 33
 
 
 class PersonalData(NamedTuple):
@@ -127,8 +128,9 @@ def _mask_value(value: Any) -> Any:
 # ---------------------------------------------------------------- detection (on the normalised text)
 
 _PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))
-# Local part: RFC 5322 "atext" and dots, so that nothing of an unusual address is left in clear.
-_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+# Local part: RFC 5322 "atext" and dots, so that nothing of an unusual address is left in clear; it starts
+# where such characters start (a long word without "@" is read once, not once from each of its letters).
+_EMAIL = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 # An IBAN starts with a country code and two check digits, then up to 30 letters and digits, in groups.
 _IBAN_START = re.compile(r"(?<![^\W_])[A-Za-z]{2}\d{2}")
 _IBAN_GROUP = re.compile(r"[ -]?([A-Za-z0-9]+)")
@@ -140,9 +142,15 @@ _DIGITS = re.compile(r"\d+")
 # Between two groups of digits of one number: spaces, or one dot, dash or slash (possibly spaced).
 _GAP = re.compile(r"\s{1,3}|\s?[-./\u2010-\u2015\u2212]\s?")
 _CARD_GAPS = {" ", "-"}
-# A number the phonenumbers matcher finds right after "<digit>:" or "<digit>/" ends a time or a date
+# Before the digits of a phone number, with its own separator: "+", "+33 ", "(+33) ", "+33 (0)", "0033.".
+_PHONE_PREFIX = re.compile(
+    r"(?:\+|(?<![\d+])(?:\(\s?(?:\+|00)\d{1,3}\s?\)|(?:\+|00)\d{1,3}(?:\s?\(0\))?)(?:\s{1,3}|\s?[-.]\s?)?)$"
+)
+# A number the phonenumbers matcher finds right after "<digit>:", "<digit>/", "<digit>." or "<digit>-" ends a
+# time or a date
 # ("0:01 1990-1991" is not the Paris number 01 19 90 19 91).
 _AFTER_DATE_OR_TIME = re.compile(r"\d[.:/-]$")
+_MAX_DIGITS = 19  # in a window: the longest card number; a phone number has at most 17 (0033 and 15 digits)
 _BLANK = "\0"  # what found data is replaced with while looking for the next kind: neither digit, letter nor separator
 
 
@@ -160,9 +168,17 @@ def _find(text: str) -> list[tuple[int, int, str]]:
             break
         spans = list(finder(text))
         found += [(start, end, placeholder) for start, end in spans]
-        for start, end in spans:  # each kind is looked for where the previous ones were not found
-            text = text[:start] + _BLANK * (end - start) + text[end:]
+        text = _blanked(text, spans)  # each kind is looked for where the previous ones were not found
     return sorted(found)
+
+
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    pieces, cursor = [], 0
+    for start, end in sorted(spans):
+        pieces += [text[cursor:start], _BLANK * (end - start)]
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
 
 
 def _emails(text: str) -> Iterator[tuple[int, int]]:
@@ -242,48 +258,68 @@ def _phones(text: str) -> Iterator[tuple[int, int]]:
     matched = [
         (m.start, m.end)
         for m in phonenumbers.PhoneNumberMatcher(text, REGION, leniency=phonenumbers.Leniency.VALID)
-        if not _AFTER_DATE_OR_TIME.search(text[: m.start])
+        if not _AFTER_DATE_OR_TIME.search(text[max(0, m.start - 2) : m.start])
     ]
     yield from matched
-    for start, end in matched:
-        text = text[:start] + _BLANK * (end - start) + text[end:]
-    yield from _digit_windows(text, _is_written_phone_number)
+    yield from _digit_windows(_blanked(text, matched), _is_written_phone_number, _PHONE_PREFIX)
 
 
 def _is_written_phone_number(window: str, groups: list[str], gap: str) -> bool:
-    """A valid number written with its national prefix (06…) or an international one (+33…, 0033…).
+    """A number written with its national prefix (06…) or an international one (+33…, 0033…): valid, or for a
+    French number of the right length only (a range opened after this version of phonenumbers is still masked).
 
     Nine digits without a prefix ("612345678", "2020 44000") could be anything: they are left alone."""
-    digits = sum(len(g) for g in groups)
-    if not ((window[0] == "+" and 7 <= digits <= 15) or (window[0] == "0" and 10 <= digits <= 17)):
+    lead = window.lstrip("( ")[:1]
+    if lead not in ("+", "0"):
+        return False
+    digits = sum(c.isdigit() for c in window)
+    if not ((lead == "+" and 7 <= digits <= 15) or (lead == "0" and 10 <= digits <= 17)):
         return False
     try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(window, REGION))
+        number = phonenumbers.parse(window, REGION)
     except phonenumbers.NumberParseException:
         return False
+    return phonenumbers.is_valid_number(number) or (
+        number.country_code == FRENCH_CALLING_CODE and phonenumbers.is_possible_number(number)
+    )
 
 
-def _digit_windows(text: str, accept: Callable[[str, list[str], str], bool]) -> Iterator[tuple[int, int]]:
+def _digit_windows(
+    text: str, accept: Callable[[str, list[str], str], bool], prefix: re.Pattern[str] | None = None
+) -> Iterator[tuple[int, int]]:
     """Spans of the accepted windows: runs of digit groups joined by one kind of separator (or a single group,
-    whatever is around it: "tel0612345678"), with the "+" right before them; leftmost, then longest, first."""
+    whatever is around it: "tel0612345678"), with the `prefix` right before them if there is one, else
+    without it; leftmost, then longest, first."""
     groups = [m.span() for m in _DIGITS.finditer(text)]
     gaps = []
-    for (_, end), (start, _) in zip(groups, groups[1:]):
+    for (_, end), (start, _) in zip(groups, groups[1:], strict=False):
         between = text[end:start]
         gaps.append((between.strip() or " ") if _GAP.fullmatch(between) else None)
-    index = 0
+    index = floor = 0  # floor: the end of the last window found, that a prefix cannot reach back over
     while index < len(groups):
-        last = index
+        last, digits = index, groups[index][1] - groups[index][0]
         while last < len(gaps) and gaps[last] is not None and gaps[last] == gaps[index]:
-            last += 1
-        start = groups[index][0] - (1 if groups[index][0] > 0 and text[groups[index][0] - 1] == "+" else 0)
-        for stop in range(last, index - 1, -1):
-            window = text[start : groups[stop][1]]
-            parts = [text[a:b] for a, b in groups[index : stop + 1]]
-            if accept(window, parts, gaps[index] if stop > index else ""):
-                yield start, groups[stop][1]
-                index = stop + 1
+            digits += groups[last + 1][1] - groups[last + 1][0]
+            if digits > _MAX_DIGITS:
                 break
+            last += 1
+        before = prefix.search(text[max(0, groups[index][0] - 16) : groups[index][0]]) if prefix else None
+        starts = [groups[index][0]]
+        if before and groups[index][0] - len(before.group()) >= floor:
+            starts.insert(0, groups[index][0] - len(before.group()))
+        parts = [text[a:b] for a, b in groups[index : last + 1]]
+        found = next(
+            (
+                (start, stop)
+                for start in starts
+                for stop in range(last, index - 1, -1)
+                if accept(text[start : groups[stop][1]], parts[: stop - index + 1], gaps[index] if stop > index else "")
+            ),
+            None,
+        )
+        if found:
+            yield found[0], groups[found[1]][1]
+            index, floor = found[1] + 1, groups[found[1]][1]
         else:
             index += 1
 

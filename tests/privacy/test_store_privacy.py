@@ -190,7 +190,7 @@ def test_purge_command_refuses_a_bad_retention_in_one_french_line(tmp_path):
     result = purge_command({"dialect": "sqlite", "db": str(tmp_path / "absent.db")}, tmp_path, "trois mois")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == [
-        "Impossible de démarrer — TRACKER_RETENTION_DAYS='trois mois' : "
+        "Purge impossible — TRACKER_RETENTION_DAYS='trois mois' : "
         "nombre de jours entier attendu (0 = conserver sans limite)"
     ]
 

@@ -290,3 +290,104 @@ def test_an_unreachable_conversation_database_is_said_in_french_without_its_pass
     with pytest.raises(StaffError, match="base des conversations illisible") as error:
         read_tracker_store(f"postgresql://rasa:motdepasse@127.0.0.1:{free_port()}/rasa")
     assert "motdepasse" not in str(error.value)
+
+
+INJECTION = (
+    "bonjour\n- intent: greet\n  examples: |\n    - pirate\n"
+    "- synonym: serious-game\n  examples: |\n    - pirate\n"
+    "- regex: code\n  examples: |\n    - \\d+\n"
+    '\tet [pirate]{"entity": "event", "value": "serious-game"} [x](event:hackathon)'
+)
+
+
+def _small_project(tmp_path: Path) -> Project:
+    for folder in ("data/nlu", "data/stories", "tests/nlu"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "domain.yml").write_text("intents: [greet, ask_contact]\n")
+    (tmp_path / "data" / "nlu" / "base.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - bonjour\n    - salut\n'
+        "- intent: ask_contact\n  examples: |\n    - comment vous joindre\n"
+    )
+    (tmp_path / "data" / "stories" / "rules.yml").write_text(
+        "rules:\n- rule: salutation\n  steps: [{intent: greet}, {action: utter_greet}]\n"
+    )
+    return Project(tmp_path)
+
+
+def _training_data(folder: Path):
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return load_data(str(folder))
+
+
+def test_a_multi_line_message_labelled_by_staff_becomes_one_example_and_nothing_else(tmp_path):
+    project = _small_project(tmp_path)
+    fallback = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "greet", "confidence": 0.4}]
+    db = _tracker_db(
+        tmp_path / "tracker.db",
+        [[_user(INJECTION, "nlu_fallback", 0.5, fallback), ("action", {"name": "action_fallback"})]],
+    )
+    before = _training_data(tmp_path / "data" / "nlu")
+    out = tmp_path / "revue.yml"
+    review(project, db, out)
+    document = yaml.safe_load(out.read_text(encoding="utf-8"))
+    [entry] = document["messages"]
+    flat = " ".join(INJECTION.split())
+    assert entry["texte"] == flat and "\n" not in entry["exemple"] and "[" not in entry["exemple"]
+    entry["intention_correcte"] = "greet"  # the staff labels it
+    out.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    result = import_review(project, out)
+    assert result.examples_added == [("greet", entry["exemple"])]
+
+    learnt = _training_data(tmp_path / "data" / "nlu" / "revue.yml")
+    assert [(m.get("intent"), m.get("text")) for m in learnt.intent_examples] == [
+        ("greet", flat.replace("[", "(").replace("]", ")"))
+    ]
+    assert learnt.entity_synonyms == {} and learnt.regex_features == [] and learnt.lookup_tables == []
+    assert learnt.entity_examples == []  # the citizen's brackets annotate nothing
+    after = _training_data(tmp_path / "data" / "nlu")
+    assert after.intents == before.intents
+    assert len(after.intent_examples) == len(before.intent_examples) + 1
+    assert after.entity_synonyms == before.entity_synonyms and after.regex_features == before.regex_features
+    tests = yaml.safe_load((tmp_path / "tests" / "test_stories_revue.yml").read_text(encoding="utf-8"))
+    assert [story["steps"][0]["user"] for story in tests["stories"]] == [entry["exemple"]]
+
+
+def test_a_hand_edited_multi_line_example_is_imported_on_one_line_and_keeps_the_file_comments(tmp_path):
+    project = _small_project(tmp_path)
+    nlu = tmp_path / "data" / "nlu" / "revue.yml"
+    nlu.write_text(
+        '# notes de l\'équipe\nversion: "3.1"\nnlu:\n- intent: greet  # à relire\n  examples: |\n    - coucou\n',
+        encoding="utf-8",
+    )
+    review_file = tmp_path / "revue-main.yml"
+    review_file.write_text(
+        yaml.safe_dump(
+            {
+                "messages": [
+                    {
+                        "texte": "x",
+                        "exemple": "bonsoir\n- regex: code\n  examples: |\n    - .*",
+                        "intention_correcte": "greet",
+                    },
+                    {"texte": "je voudrais\r\nvous\u2028écrire\x85[merci](event)", "intention_correcte": "ask_contact"},
+                ]
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    result = import_review(project, review_file)
+    assert result.examples_added == [
+        ("greet", "bonsoir - regex: code examples: | - .*"),
+        ("ask_contact", "je voudrais vous écrire (merci)(event)"),
+    ]
+    text = nlu.read_text(encoding="utf-8")
+    assert "# notes de l'équipe" in text and "# à relire" in text
+    learnt = _training_data(nlu)
+    assert sorted((m.get("intent"), m.get("text")) for m in learnt.intent_examples) == [
+        ("ask_contact", "je voudrais vous écrire (merci)(event)"),
+        ("greet", "bonsoir - regex: code examples: | - .*"),
+        ("greet", "coucou"),
+    ]
+    assert learnt.regex_features == [] and learnt.entity_examples == []

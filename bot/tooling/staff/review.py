@@ -3,21 +3,32 @@
 `review` reads the SQL tracker store (SQLite by default) and writes a YAML review file of user
 messages that hit the fallback or had low intent confidence, grouped and counted. Staff fill in
 `intention_correcte`; `import` turns those into NLU examples (data/nlu/revue.yml, deduplicated)
-and conversation-test cases (tests/test_stories_revue.yml). Emails and phone numbers are masked
-before anything is written.
+and conversation-test cases (tests/test_stories_revue.yml). Personal data (emails, phone numbers,
+IBANs, social-security and card numbers) is masked before anything is written.
+
+A citizen's message is one line of training data: its line breaks and tabs become spaces, and its
+square brackets round ones (only the model's entities are annotated), so that it can neither open
+a YAML block (`- intent:`, `- synonym:`, `- regex:`) nor annotate an entity of its own. Every file
+is written by a YAML emitter (ruamel.yaml, which keeps the comments of the files it updates).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
 import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from bot.domain.personal_data import mask, personal_spans
 from bot.tooling.staff.changes import domain_intents
@@ -29,14 +40,16 @@ FALLBACK_ACTIONS = {"action_fallback", "action_default_fallback"}
 REVIEW_NLU_FILE = Path("data") / "nlu" / "revue.yml"
 REVIEW_TESTS_FILE = Path("tests") / "test_stories_revue.yml"
 HEADER = """\
-# Messages à revoir, tirés des conversations réelles (`python -m bot review`).
-# Pour chaque message, écrivez dans `intention_correcte` l'intention qu'il fallait comprendre
-# (liste : `intentions_possibles` en fin de fichier), ou laissez vide pour l'ignorer.
-# `exemple` est la phrase telle qu'elle sera apprise ; corrigez les entités entre crochets si besoin,
-# par exemple : quand a lieu le [serious game](event) ?
-# Puis : python -m bot import <ce fichier>   (ou make import REVIEW=<ce fichier>)
-# Les adresses électroniques et numéros de téléphone ont été masqués.
-"""
+Messages à revoir, tirés des conversations réelles (`python -m bot review`).
+Pour chaque message, écrivez dans `intention_correcte` l'intention qu'il fallait comprendre
+(liste : `intentions_possibles` en fin de fichier), ou laissez vide pour l'ignorer.
+`exemple` est la phrase telle qu'elle sera apprise ; corrigez les entités entre crochets si besoin,
+par exemple : quand a lieu le [serious game](event) ?
+Puis : python -m bot import <ce fichier>   (ou make import REVIEW=<ce fichier>)
+Les adresses électroniques, numéros de téléphone, IBAN, numéros de sécurité sociale et de carte
+bancaire ont été masqués."""
+NLU_HEADER = "Exemples appris des conversations réelles (`python -m bot import`)."
+TESTS_HEADER = "Cas de test tirés des conversations réelles (`python -m bot import`), joués par `make retrain`."
 
 
 @dataclass
@@ -72,6 +85,16 @@ class ReviewItem:
 
 def normalise(text: str) -> str:
     return " ".join(text.lower().strip().rstrip("?!. ").split())
+
+
+def one_line(text: str) -> str:
+    """Line breaks, tabs, control characters and runs of spaces made single spaces: one example, one line."""
+    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in text).split())
+
+
+def _citizen_text(text: str) -> str:
+    """What the citizen wrote, masked, with no square bracket left to annotate an entity ("[x](intent)")."""
+    return mask(text).replace("[", "(").replace("]", ")")
 
 
 def _parse_user_event(sender: str, data: dict[str, Any]) -> Optional[UserMessage]:
@@ -159,18 +182,19 @@ def annotate(text: str, entities: Iterable[dict[str, Any]]) -> str:
     for e in spans:
         if e["start"] < cursor:
             continue
-        out.append(mask(text[cursor : e["start"]]))
+        out.append(_citizen_text(text[cursor : e["start"]]))
         surface = text[e["start"] : e["end"]]
         value = e.get("value")
         if value is not None and str(value) != surface:
             out.append(
-                f'[{mask(surface)}]{{"entity": "{e["entity"]}", "value": {json.dumps(str(value), ensure_ascii=False)}}}'
+                f'[{_citizen_text(surface)}]{{"entity": "{e["entity"]}", '
+                f'"value": {json.dumps(str(value), ensure_ascii=False)}}}'
             )
         else:
-            out.append(f"[{mask(surface)}]({e['entity']})")
+            out.append(f"[{_citizen_text(surface)}]({e['entity']})")
         cursor = e["end"]
-    out.append(mask(text[cursor:]))
-    return "".join(out)
+    out.append(_citizen_text(text[cursor:]))
+    return one_line("".join(out))
 
 
 def collect(messages: Iterable[UserMessage], threshold: float = LOW_CONFIDENCE) -> list[ReviewItem]:
@@ -179,7 +203,7 @@ def collect(messages: Iterable[UserMessage], threshold: float = LOW_CONFIDENCE) 
         reason = message.reason(threshold)
         if reason is None:
             continue
-        text = mask(message.text)
+        text = one_line(mask(message.text))
         key = normalise(text)
         item = groups.get(key)
         if item is None:
@@ -205,10 +229,33 @@ def write_review(items: list[ReviewItem], path: Path, intents: list[str]) -> Pat
         }
         for item in items
     ]
-    document = {"messages": entries, "intentions_possibles": intents}
+    document = CommentedMap([("messages", [CommentedMap(e) for e in entries]), ("intentions_possibles", intents)])
+    document.yaml_set_start_comment(HEADER)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(HEADER + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=200), encoding="utf-8")
+    _write_yaml(document, path)
     return path
+
+
+def _yaml() -> YAML:
+    """Round-trip ruamel.yaml: what it reads keeps its comments when written again."""
+    emitter = YAML()
+    emitter.allow_unicode = True
+    emitter.width = 4096
+    emitter.indent(mapping=2, sequence=2, offset=0)
+    return emitter
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        return _yaml().load(path.read_text(encoding="utf-8"))
+    except (OSError, YAMLError) as exc:
+        raise StaffError(f"fichier YAML illisible ({path}) : {' '.join(str(exc).split())[:300]}") from exc
+
+
+def _write_yaml(document: Any, path: Path) -> None:
+    stream = io.StringIO()
+    _yaml().dump(document, stream)
+    path.write_text(stream.getvalue(), encoding="utf-8")
 
 
 def review(project: Project, db: Path | str, output: Path, threshold: float = LOW_CONFIDENCE) -> list[ReviewItem]:
@@ -276,18 +323,34 @@ def _read_annotations(path: Path, intents: list[str]) -> list[tuple[str, str]]:
                 f"{path} : message n° {number} (« {entry.get('texte')} »), champ « intention_correcte » : "
                 f"« {intent} » n'est pas une intention de domain.yml (possibles : {', '.join(intents)})"
             )
-        example = str(entry.get("exemple") or entry.get("texte") or "").strip()
+        # `exemple` is the staff's (annotations are theirs); `texte` is the citizen's, brackets and all
+        example = one_line(mask(str(entry.get("exemple") or ""))) or one_line(
+            _citizen_text(str(entry.get("texte") or ""))
+        )
         if not example:
             raise StaffError(f"{path} : message n° {number}, champ « exemple » : phrase vide")
-        annotated.append((intent, mask(example)))
+        annotated.append((intent, example))
     return annotated
 
 
-def _dump_nlu(blocks: dict[str, list[str]]) -> str:
-    lines = ['version: "3.1"', "", "# Exemples appris des conversations réelles (`python -m bot import`).", "nlu:"]
-    for intent, examples in blocks.items():
-        lines += [f"- intent: {intent}", "  examples: |"] + [f"    - {e}" for e in examples]
-    return "\n".join(lines) + "\n"
+def _add_nlu_examples(path: Path, examples: list[tuple[str, str]]) -> None:
+    """The examples appended to their intent's block of the review NLU file (created if need be)."""
+    document = _load_yaml(path) if path.exists() else None
+    if not isinstance(document, CommentedMap):
+        document = CommentedMap([("version", DoubleQuotedScalarString("3.1")), ("nlu", CommentedSeq())])
+        document.yaml_set_start_comment(NLU_HEADER)
+    if not isinstance(document.get("nlu"), list):
+        document["nlu"] = CommentedSeq()
+    blocks = {b["intent"]: b for b in document["nlu"] if isinstance(b, dict) and "intent" in b}
+    for intent, example in examples:
+        block = blocks.get(intent)
+        if block is None:
+            block = blocks[intent] = CommentedMap([("intent", intent), ("examples", "")])
+            document["nlu"].append(block)
+        lines = [line for line in str(block.get("examples") or "").splitlines() if line.strip()]
+        block["examples"] = LiteralScalarString("\n".join([*lines, f"- {example}"]) + "\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_yaml(document, path)
 
 
 def import_review(project: Project, review_file: Path) -> ImportResult:
@@ -297,14 +360,6 @@ def import_review(project: Project, review_file: Path) -> ImportResult:
     nlu_path = project.root / REVIEW_NLU_FILE
     existing = _nlu_examples(sorted(project.nlu_dir.rglob("*.yml")))
     held_out = _nlu_examples([project.nlu_test_set]) if project.nlu_test_set.exists() else set()
-    blocks: dict[str, list[str]] = {}
-    if nlu_path.exists():
-        for block in (yaml.safe_load(nlu_path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
-            blocks[block["intent"]] = [
-                line.strip()[2:]
-                for line in str(block.get("examples") or "").splitlines()
-                if line.strip().startswith("- ")
-            ]
     for intent, example in annotated:
         key = normalise(plain_text(example))
         if key in held_out:
@@ -312,12 +367,10 @@ def import_review(project: Project, review_file: Path) -> ImportResult:
         elif key in existing:
             result.duplicates.append(example)
         else:
-            blocks.setdefault(intent, []).append(example)
             existing.add(key)
             result.examples_added.append((intent, example))
     if result.examples_added:
-        nlu_path.parent.mkdir(parents=True, exist_ok=True)
-        nlu_path.write_text(_dump_nlu(blocks), encoding="utf-8")
+        _add_nlu_examples(nlu_path, result.examples_added)
     result.tests_added = _add_test_cases(project, result.examples_added)
     return result
 
@@ -325,23 +378,25 @@ def import_review(project: Project, review_file: Path) -> ImportResult:
 def _add_test_cases(project: Project, examples: list[tuple[str, str]]) -> int:
     actions = rule_actions(project)
     path = project.root / REVIEW_TESTS_FILE
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
-    stories: list[dict[str, Any]] = (document or {}).get("stories") or []
-    names = {s.get("story") for s in stories}
+    document = _load_yaml(path) if path.exists() else None
+    if not isinstance(document, CommentedMap):
+        document = CommentedMap([("version", DoubleQuotedScalarString("3.1")), ("stories", CommentedSeq())])
+        document.yaml_set_start_comment(TESTS_HEADER)
+    if not isinstance(document.get("stories"), list):
+        document["stories"] = CommentedSeq()
+    stories = document["stories"]
+    names = {s.get("story") for s in stories if isinstance(s, dict)}
     added = 0
     for intent, example in examples:
         action = actions.get(intent)
         name = f"revue : {plain_text(example)}"
         if action is None or name in names:
             continue
-        stories.append({"story": name, "steps": [{"user": example, "intent": intent}, {"action": action}]})
+        steps = [CommentedMap([("user", example), ("intent", intent)]), CommentedMap([("action", action)])]
+        stories.append(CommentedMap([("story", name), ("steps", steps)]))
         names.add(name)
         added += 1
     if added:
-        header = "# Cas de test tirés des conversations réelles (`python -m bot import`), joués par `make retrain`.\n"
-        path.write_text(
-            header
-            + yaml.safe_dump({"version": "3.1", "stories": stories}, allow_unicode=True, sort_keys=False, width=200),
-            encoding="utf-8",
-        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_yaml(document, path)
     return added
