@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Optional
 
 from rasa_sdk import Tracker
@@ -34,9 +35,15 @@ def latest_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text
 
 
+def reference_day() -> dt.date:
+    """The day the bot speaks on: MOIS_REFERENCE_DATE when set (tests, demos), else today in Paris.
+
+    Relative dates ("demain") count from it and the answers' tenses depend on it."""
+    return reference_date(load_settings().mois_reference_date)
+
+
 def criteria_of(tracker: Tracker, linker: Linker) -> Criteria:
-    today = reference_date(load_settings().mois_reference_date)  # MOIS_REFERENCE_DATE pins it (tests, demos)
-    return read_criteria(linker, latest_entities(tracker), latest_text(tracker), today)
+    return read_criteria(linker, latest_entities(tracker), latest_text(tracker), reference_day())
 
 
 def focus_of(tracker: Tracker) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.adapter import catalogue, criteria_of, focus_of, send
+from actions.adapter import catalogue, criteria_of, focus_of, reference_day, send
 from bot.domain.answers import answer_about_events
 
 
@@ -21,7 +21,9 @@ class EventQuestionAction(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         cat, linker = catalogue()
-        answer = answer_about_events(cat, self.question, criteria_of(tracker, linker), focus_of(tracker))
+        answer = answer_about_events(
+            cat, self.question, criteria_of(tracker, linker), focus_of(tracker), today=reference_day()
+        )
         return send(dispatcher, answer, self.question)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.adapter import catalogue, criteria_of, focus_of, send
+from actions.adapter import catalogue, criteria_of, focus_of, reference_day, send
 from bot.domain import answers
 
 
@@ -17,7 +17,7 @@ class ActionAnswerDayProgramme(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         cat, linker = catalogue()
-        return send(dispatcher, answers.answer_day(cat, criteria_of(tracker, linker)), "day")
+        return send(dispatcher, answers.answer_day(cat, criteria_of(tracker, linker), today=reference_day()), "day")
 
 
 class ActionAnswerOrganiserProgramme(Action):
@@ -27,7 +27,9 @@ class ActionAnswerOrganiserProgramme(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         cat, linker = catalogue()
         return send(
-            dispatcher, answers.answer_organiser_programme(cat, criteria_of(tracker, linker)), "organiser_programme"
+            dispatcher,
+            answers.answer_organiser_programme(cat, criteria_of(tracker, linker), today=reference_day()),
+            "organiser_programme",
         )
 
 
@@ -58,6 +60,10 @@ class ActionAnswerInform(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         cat, linker = catalogue()
         answer, question = answers.answer_followup(
-            cat, tracker.get_slot("last_question"), criteria_of(tracker, linker), focus_of(tracker)
+            cat,
+            tracker.get_slot("last_question"),
+            criteria_of(tracker, linker),
+            focus_of(tracker),
+            today=reference_day(),
         )
         return send(dispatcher, answer, question or None)

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.adapter import catalogue, criteria_of, send
+from actions.adapter import catalogue, criteria_of, reference_day, send
 from bot.domain import answers
 
 
@@ -17,7 +17,7 @@ class ActionAnswerMonth(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         cat, _ = catalogue()
-        return send(dispatcher, answers.answer_month(cat), "month")
+        return send(dispatcher, answers.answer_month(cat, today=reference_day()), "month")
 
 
 class ActionAnswerProject(Action):

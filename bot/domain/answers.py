@@ -2,10 +2,18 @@
 
 Every fact in a reply comes from the catalogue; when the press kit is silent the reply says so
 and gives the contact, never a guess.
+
+Time: the functions that speak of when things happen take `today`, the reference day (the actions
+pass MOIS_REFERENCE_DATE, else today in Paris). What is before it is said in the past ("a eu lieu le
+jeudi 19 novembre 2020"), the rest in the present ("a lieu le jeudi 26 novembre 2020"); once the
+calendar month is over, a question about registering or attending says so first. The catalogue's
+quotations keep the press kit's tense: for a past event they are introduced as the kit's words.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -53,6 +61,37 @@ def organisers_text(cat: Catalogue, ids: Sequence[str]) -> str:
     return join_french([cat.organiser(i).in_sentence for i in ids])
 
 
+def by_whom(cat: Catalogue, event: Event) -> str:
+    """Who proposes the event, as the press kit says it: "le SGAR Pays de la Loire et Marion
+    Guerchet, UX researcher et consultante pour Make It Brain". A speaker that is the organisation
+    of a person named is said through that person; another one follows: ", avec La 27e Région"."""
+    people = [cat.person(p) for p in event.people]
+    text = join_french(
+        [cat.organiser(i).in_sentence for i in event.organisers] + [f"{p.name}, {p.role}" for p in people]
+    )
+    others = [s for s in event.speakers if s not in {p.organisation for p in people}]
+    return f"{text}, avec {organisers_text(cat, others)}" if others else text
+
+
+def month_is_over(cat: Catalogue, today: dt.date) -> bool:
+    """True once the calendar month of the programme (novembre 2020) is behind the reference day."""
+    last_day = calendar.monthrange(cat.month.year, cat.month.month)[1]
+    return today > dt.date(cat.month.year, cat.month.month, last_day)
+
+
+def _month_over_sentence(cat: Catalogue) -> str:
+    return f"Le {cat.month.name} en {cat.month.region} est terminé"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _month_format(cat: Catalogue) -> str:
+    """The press kit's note on the format of the whole month, as a phrase: "de nombreux événements…"."""
+    return _lower_first(cat.month.format).rstrip(".")
+
+
 def event_line(cat: Catalogue, event: Event) -> str:
     return f"- {event.title} : {format_day(event.date)}, par {organisers_text(cat, event.organisers)}"
 
@@ -63,49 +102,74 @@ def _event_buttons(events: Sequence[Event]) -> tuple[Button, ...]:
     )
 
 
-def _one_event(cat: Catalogue, question: str, event: Event) -> str:
+def _one_event(cat: Catalogue, question: str, event: Event, today: dt.date) -> str:
     when = format_day(event.date)
+    past = event.date < today
     if question == "date":
+        if past:
+            return f"{event.title} a eu lieu le {when}."
+        if event.date == today:
+            return f"{event.title} a lieu aujourd'hui, {when}."
         return f"{event.title} a lieu le {when}."
     if question == "organiser":
-        text = f"{event.title} est organisé par {organisers_text(cat, event.organisers)}"
-        if event.speakers:
-            text += f", avec l'intervention de {organisers_text(cat, event.speakers)}"
-        if event.people:
-            people = [f"{cat.person(p).name} ({cat.person(p).role})" for p in event.people]
-            text += f". Intervenante citée : {join_french(people)}"
-        return text + "."
+        return f"{event.title} {'a été' if past else 'est'} organisé par {by_whom(cat, event)}."
     if question == "format":
         if event.format:
             return f"{event.title} : {event.format}"
         return (
             f"Le dossier de presse ne précise pas le format de « {event.title} ». "
-            f"Il indique seulement que, pour ce mois : {cat.month.format[0].lower()}{cat.month.format[1:]} "
+            f"Il indique seulement, pour l'ensemble du mois : « {_month_format(cat)} ». "
             f"{contact_line(cat)}"
         )
     if question == "practical":
-        return (
-            f"Le dossier de presse ne donne ni l'horaire, ni le lieu, ni le lien d'inscription ou de "
-            f"connexion de « {event.title} » ({when}). Je ne peux donc pas vous les indiquer. "
-            f"{contact_line(cat)}"
-        )
+        not_given = "Le dossier de presse ne donne ni l'horaire, ni le lieu, ni le lien d'inscription ou de connexion"
+        if past and month_is_over(cat, today):
+            return (
+                f"{_month_over_sentence(cat)} : « {event.title} » a eu lieu le {when}. "
+                f"{not_given} de cet événement. {contact_line(cat)}"
+            )
+        if past:
+            return f"« {event.title} » a déjà eu lieu, le {when}. {not_given} de cet événement. {contact_line(cat)}"
+        return f"{not_given} de « {event.title} » ({when}). Je ne peux donc pas vous les indiquer. {contact_line(cat)}"
     # details
     topics = join_french([cat.topic(t).label for t in event.topics])
-    lines = [f"{event.title}", f"Date : {when}", f"Organisation : {organisers_text(cat, event.organisers)}"]
-    if event.speakers:
-        lines.append(f"Intervention : {organisers_text(cat, event.speakers)}")
+    lines = [f"{event.title}", f"Date : {when}{' (événement passé)' if past else ''}"]
+    lines.append(f"Organisation : {by_whom(cat, event)}")
     if topics:
         lines.append(f"Thèmes : {topics}")
+    if past:
+        lines.append("Le dossier de presse le présentait ainsi :")
     lines.append(event.description)
     return "\n".join(lines)
 
 
-def answer_about_events(cat: Catalogue, question: str, criteria: Criteria, context: Sequence[str]) -> Answer:
+def _month_over_for_practical(cat: Catalogue, focus: Sequence[str]) -> Answer:
+    """Registering or attending once the month is over, no single event named: say it is over."""
+    return Answer(
+        [
+            Reply(
+                f"{_month_over_sentence(cat)} : ses {len(cat.events)} événements ont eu lieu les "
+                f"{_programme_days(cat)}. Le dossier de presse ne donne ni l'horaire, ni le lieu, ni le lien "
+                f"d'inscription ou de connexion de ces événements. {contact_line(cat)}"
+            )
+        ],
+        list(focus),
+    )
+
+
+def answer_about_events(
+    cat: Catalogue, question: str, criteria: Criteria, context: Sequence[str], *, today: dt.date
+) -> Answer:
     """Answer a question about an event named in the message, else about the one in context.
 
     A mention that links to nothing is not replaced by the context: the close events are offered.
+    Registering or attending once the month is over: unless one event is named, the answer is that
+    the month is over, with the contact.
     """
+    over = question == "practical" and month_is_over(cat, today)
     if criteria.unresolved and not criteria.has_event_constraint:
+        if over:
+            return _month_over_for_practical(cat, [])
         offered = [cat.event(i) for i in criteria.suggested if cat.has_event(i)] or list(cat.events_sorted())
         return Answer(
             [
@@ -121,14 +185,16 @@ def answer_about_events(cat: Catalogue, question: str, criteria: Criteria, conte
         events = matching_events(cat, criteria)
     else:
         events = [cat.event(i) for i in context if cat.has_event(i)]
+    if over and len(events) != 1:
+        return _month_over_for_practical(cat, [e.id for e in events])
     if not events:
         if criteria.has_event_constraint:
-            return Answer([Reply(_nothing_matches(cat, criteria))])
+            return Answer([Reply(_nothing_matches(cat, criteria, today))])
         return Answer(
             [Reply("De quel événement parlez-vous ? Choisissez-en un :", _event_buttons(cat.events_sorted()))]
         )
     if len(events) == 1:
-        return Answer([Reply(_one_event(cat, question, events[0]))], [events[0].id])
+        return Answer([Reply(_one_event(cat, question, events[0], today))], [events[0].id])
     listing = "\n".join(event_line(cat, e) for e in events)
     return Answer(
         [Reply(f"Plusieurs événements correspondent :\n{listing}\nLequel vous intéresse ?", _event_buttons(events))],
@@ -140,13 +206,15 @@ def _programme_days(cat: Catalogue) -> str:
     return join_french([format_day(d, with_year=False) for d in cat.dates]) + f" {cat.month.year}"
 
 
-def _nothing_matches(cat: Catalogue, criteria: Criteria) -> str:
+def _when_the_events_are(cat: Catalogue, today: dt.date) -> str:
+    verb = "ont eu lieu" if cat.dates[-1] < today else "ont lieu"
+    return f"Les événements {verb} les {_programme_days(cat)}."
+
+
+def _nothing_matches(cat: Catalogue, criteria: Criteria, today: dt.date) -> str:
     m = criteria.mentions
     if criteria.span and not matching_events(cat, Criteria(Mentions(), span=criteria.span)):
-        return (
-            f"Il n'y a aucun événement du programme {_span_phrase(criteria)}. "
-            f"Les événements ont lieu les {_programme_days(cat)}."
-        )
+        return f"Il n'y a aucun événement du programme {_span_phrase(criteria)}. {_when_the_events_are(cat, today)}"
     parts = []
     if m.of("topic"):
         parts.append("sur " + join_french([cat.topic(t).label for t in m.of("topic")], "ou"))
@@ -168,17 +236,17 @@ def _span_phrase(criteria: Criteria) -> str:
     return ""
 
 
-def answer_day(cat: Catalogue, criteria: Criteria, among: Optional[Sequence[Event]] = None) -> Answer:
+def answer_day(
+    cat: Catalogue, criteria: Criteria, among: Optional[Sequence[Event]] = None, *, today: dt.date
+) -> Answer:
     if not criteria.span and criteria.weekday is None:
         unknown = f"Je n'ai pas compris la date « {criteria.date_text} ». " if criteria.date_text else ""
         buttons = tuple(Button(format_day(d), '/ask_day_programme{"date":"%s"}' % d.isoformat()) for d in cat.dates)
-        return Answer(
-            [Reply(f"{unknown}Pour quel jour ? Les événements ont lieu les {_programme_days(cat)}.", buttons)]
-        )
+        return Answer([Reply(f"{unknown}Pour quel jour ? {_when_the_events_are(cat, today)}", buttons)])
     day_only = Criteria(Mentions(), span=criteria.span, weekday=criteria.weekday)
     events = matching_events(cat, day_only, among)
     if not events:
-        return Answer([Reply(_nothing_matches(cat, day_only))])
+        return Answer([Reply(_nothing_matches(cat, day_only, today))])
     return _listing(
         cat,
         f"Au programme {_span_phrase(criteria)}",
@@ -208,7 +276,7 @@ def answer_programme(cat: Catalogue) -> Answer:
     )
 
 
-def answer_organiser_programme(cat: Catalogue, criteria: Criteria) -> Answer:
+def answer_organiser_programme(cat: Catalogue, criteria: Criteria, *, today: dt.date) -> Answer:
     organisers = criteria.mentions.of("organiser")
     if not organisers:
         with_events = [o for o in cat.organisers if events_of_organiser(cat, o.id)]
@@ -222,10 +290,15 @@ def answer_organiser_programme(cat: Catalogue, criteria: Criteria) -> Answer:
         if criteria.span or criteria.weekday is not None:
             events = matching_events(cat, Criteria(Mentions(), span=criteria.span, weekday=criteria.weekday), events)
         if organiser_id == cat.month.organiser:
+            # "Organisé par la DITP, le Mois…" and "Fédéré par la DITP, les événements proposés en Pays de
+            # la Loire sont animés par une variété d'acteurs territoriaux."
+            verbs = ("a organisé", "fédéré") if month_is_over(cat, today) else ("organise", "fédère")
             replies.append(
                 Reply(
-                    f"{organiser.in_sentence[0].upper()}{organiser.in_sentence[1:]} organise et fédère le {cat.month.name} au niveau national. "
-                    "Le dossier de presse ne lui attribue pas d'événement du programme régional."
+                    f"{organiser.in_sentence[0].upper()}{organiser.in_sentence[1:]} {verbs[0]} le {cat.month.name} "
+                    f"et {verbs[1]} les événements proposés en {cat.month.region}, animés par une variété "
+                    "d'acteurs territoriaux. Le dossier de presse ne lui attribue pas d'événement du programme "
+                    "régional."
                 )
             )
         elif not events:
@@ -261,15 +334,21 @@ def answer_topic(cat: Catalogue, criteria: Criteria) -> Answer:
     return _listing(cat, f"Événements sur {label}", events)
 
 
-def answer_month(cat: Catalogue) -> Answer:
+def answer_month(cat: Catalogue, *, today: dt.date) -> Answer:
     month = cat.month
-    actors = join_french([cat.organiser(a).name for a in month.local_actors])
-    text = (
-        f"Le {month.name} en {month.region} a lieu en {month.period}. Il est organisé par "
-        f"{cat.organiser(month.organiser).in_sentence} et met l'accent sur {month.theme}. "
-        f"{month.format} Les temps d'échanges sont pensés par des acteurs publics locaux : {actors}. "
-        f"{month.purpose} Il compte {len(cat.events)} événements, les {_programme_days(cat)}."
-    )
+    organiser = cat.organiser(month.organiser).in_sentence
+    accent = f"met l'accent sur {month.theme}, avec {_month_format(cat)}. {month.purpose}"
+    if month_is_over(cat, today):
+        text = (
+            f"Le {month.name} en {month.region} a eu lieu en {month.period} : il est terminé. Il était organisé "
+            f"par {organiser} et comptait {len(cat.events)} événements, les {_programme_days(cat)}. "
+            f"Le dossier de presse le présentait ainsi : il {accent}"
+        )
+    else:
+        text = (
+            f"Le {month.name} en {month.region} a lieu en {month.period}. Il est organisé par {organiser} et "
+            f"{accent} Il compte {len(cat.events)} événements, les {_programme_days(cat)}."
+        )
     return Answer([Reply(text)])
 
 
@@ -294,7 +373,14 @@ def answer_person(cat: Catalogue, mentions: Mentions) -> Answer:
         lines = ["Personnes citées dans le dossier de presse :"]
         lines += [f"- {p.name}, {p.role}" for p in cat.people]
         return Answer([Reply("\n".join(lines))])
-    return Answer([Reply(f"{cat.person(p).name} : {cat.person(p).role}.") for p in mentions.of("person")])
+    replies = []
+    for person_id in mentions.of("person"):
+        person = cat.person(person_id)
+        text = f"{person.name} : {person.role}."
+        for event in (e for e in cat.events_sorted() if person_id in e.people):
+            text += f" Événement : « {event.title} », {format_day(event.date)}."
+        replies.append(Reply(text))
+    return Answer(replies)
 
 
 def answer_contact(cat: Catalogue) -> Answer:
@@ -328,7 +414,7 @@ def answer_fallback(cat: Catalogue, repeated: bool) -> Answer:
 
 
 def answer_followup(
-    cat: Catalogue, last_question: Optional[str], criteria: Criteria, focus: Sequence[str]
+    cat: Catalogue, last_question: Optional[str], criteria: Criteria, focus: Sequence[str], *, today: dt.date
 ) -> tuple[Answer, str]:
     """An elliptical follow-up ("et les communs ?", "celui du 26", a button choice).
 
@@ -349,11 +435,11 @@ def answer_followup(
         if not names_event and len(focused) > 1:
             narrowed = matching_events(cat, criteria, among=focused)
             if narrowed:
-                return answer_about_events(cat, question, _only_events(narrowed), []), question
-        return answer_about_events(cat, question, criteria, focus), question
+                return answer_about_events(cat, question, _only_events(narrowed), [], today=today), question
+        return answer_about_events(cat, question, criteria, focus, today=today), question
     if m.of("organiser"):
-        return answer_organiser_programme(cat, criteria), "organiser_programme"
-    return answer_day(cat, criteria), "day"
+        return answer_organiser_programme(cat, criteria, today=today), "organiser_programme"
+    return answer_day(cat, criteria, today=today), "day"
 
 
 def _only_events(events: Sequence[Event]) -> Criteria:

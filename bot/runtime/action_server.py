@@ -9,7 +9,9 @@ tracker. This launcher builds the same Sanic app (rasa_sdk.endpoint.create_app, 
   (what `action_endpoint.token` would send) is accepted too; compared in constant time;
 - a missing or wrong token gets a 401 with a French JSON reason, and no action runs;
 - the server binds to ACTION_HOST, default 127.0.0.1 (rasa-sdk's own default is 0.0.0.0);
-- no CORS headers (rasa-sdk allows every origin) and no access log (it would hold `?token=`).
+- no CORS headers (rasa-sdk allows every origin) and no access log (it would hold `?token=`);
+- a body over 16 MiB gets Sanic's 413 before it is read (Sanic's default: 100 MB, read whole before
+  the token check); 16 MiB is what nginx lets through to the action servers in the cluster.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Sequence
 from typing import Optional
 
 from sanic import Sanic, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -29,6 +32,9 @@ from bot.runtime.settings import ACTION_TOKEN_VARIABLE, action_server_token, loa
 logger = logging.getLogger(__name__)
 OPEN_PATHS = frozenset({"/health"})
 REFUSED = "jeton du serveur d'actions absent ou invalide"
+# Rasa sends the whole conversation (tracker) with each action call: far more than a channel's 4 KiB.
+REQUEST_MAX_SIZE = 16 * 1024 * 1024
+TOO_LARGE = f"corps de requête trop volumineux (max. {REQUEST_MAX_SIZE // (1024 * 1024)} Mio)"
 
 
 def presented_token(request: Request) -> Optional[str]:
@@ -65,7 +71,15 @@ def build_app(actions_package: str, token: str, auto_reload: bool = False) -> Sa
     from rasa_sdk.endpoint import create_app
 
     # cors_origins=None: no Access-Control-Allow-Origin header; only Rasa calls this server.
-    return protect(create_app(actions_package, cors_origins=None, auto_reload=auto_reload), token)
+    app = create_app(actions_package, cors_origins=None, auto_reload=auto_reload)
+    # Its own limit, whatever SANIC_REQUEST_MAX_SIZE says for the Rasa server (same environment).
+    app.config.REQUEST_MAX_SIZE = REQUEST_MAX_SIZE
+
+    @app.exception(PayloadTooLarge)  # more specific than rasa-sdk's handler, which makes every error a 500
+    async def too_large(request: Request, exception: PayloadTooLarge) -> HTTPResponse:
+        return response.json({"error": TOO_LARGE}, status=413)
+
+    return protect(app, token)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:

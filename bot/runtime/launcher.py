@@ -1,25 +1,38 @@
 """Start the action server, the Rasa server and the citizens' page together; Ctrl-C stops them all.
 
+A server that stops is started again while the others keep serving (bot/runtime/supervisor.py).
+
 Checks first what would make start-up fail obscurely (catalogue, model) and says it in one line.
 """
 
 from __future__ import annotations
 
 import argparse
-import signal
 import subprocess
 import sys
 import tarfile
-import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Optional
 
 from bot.domain.catalogue import CatalogueError, load_catalogue
-from bot.runtime.model_signing import ModelSignatureError, verify
-from bot.runtime.settings import PROJECT_ROOT, Settings, api_token, load_settings, server_environment
+from bot.runtime.model_signing import ModelSignatureError, verified_copy
+from bot.runtime.settings import (
+    API_TOKEN_VARIABLE,
+    PROJECT_ROOT,
+    Settings,
+    api_token,
+    load_settings,
+    server_environment,
+)
 from bot.runtime.startup_errors import explained
+from bot.runtime.supervisor import Program, Supervisor, stopping_on_signals
+from bot.web.config import page_jwt_secret, rasa_jwt_arguments
 
 MODEL_NAME = "mois-innovation"
+LOOPBACK = "127.0.0.1"
+# The supervisor's names of the three servers, in its French messages.
+ACTION_SERVER, RASA_SERVER, WEB_SERVER = "serveur d'actions", "serveur Rasa", "page citoyenne"
 
 
 class StartupError(RuntimeError):
@@ -56,13 +69,13 @@ def latest_model(models_dir: Path) -> Path:
 
 
 def trusted_model(models_dir: Path) -> Path:
-    """The latest model, only if this project's training signed it (a model archive is code: bot/runtime/model_signing.py)."""
+    """The latest model, only if this project's training signed it (a model archive is code: bot/runtime/model_signing.py):
+    a private copy, checked as it was copied, which is what Rasa loads (the original may change after the check)."""
     model = latest_model(models_dir)
     try:
-        verify(model)
+        return verified_copy(model)
     except ModelSignatureError as exc:
         raise StartupError(str(exc)) from None
-    return model
 
 
 def _readable_archive(path: Path) -> bool:
@@ -99,6 +112,8 @@ def rasa_server_command(settings: Settings, model: Path, token: str, extra: Opti
         "--enable-api",
         "--auth-token",
         token,
+        # The page's one-conversation tokens (it never gets the API token): bot/web/config.py.
+        *rasa_jwt_arguments(page_jwt_secret(create=True)),
         "--credentials",
         str(PROJECT_ROOT / "credentials.yml"),
         "--endpoints",
@@ -112,11 +127,13 @@ def web_server_command() -> list[str]:
 
 
 def web_environment(settings: Settings, env: dict[str, str], token: str) -> dict[str, str]:
-    """The page talks to this Rasa server (same token); WEB_HOST, WEB_PORT and WEB_ALLOWED_ORIGINS pass through."""
+    """The page talks to this Rasa server; WEB_HOST, WEB_PORT and WEB_ALLOWED_ORIGINS pass through. Never Rasa's
+    API `token` (with it, PUT /model loads an unsigned model): the page, facing the internet, reads a conversation
+    with a token for that conversation alone (bot/web/config.py)."""
     web_env = dict(env)
     rasa_host = "127.0.0.1" if settings.rasa_host in ("0.0.0.0", "::", "") else settings.rasa_host
     web_env.setdefault("RASA_URL", f"http://{rasa_host}:{settings.rasa_port}")
-    web_env["RASA_API_TOKEN"] = token
+    web_env.pop(API_TOKEN_VARIABLE, None)
     return web_env
 
 
@@ -134,45 +151,57 @@ def _prepare() -> tuple[Settings, Path, dict[str, str]]:
 
 
 def run_servers() -> int:
+    """The three servers under one supervisor (bot/runtime/supervisor.py): one that stops is started again
+    while the others keep serving; one that crashes in a loop stops everything (exit code 1)."""
     settings, model, env = _prepare()
     token = api_token()
-    processes = [
-        subprocess.Popen(action_server_command(settings), cwd=PROJECT_ROOT, env=env),
-        subprocess.Popen(rasa_server_command(settings, model, token), cwd=PROJECT_ROOT, env=env),
-        subprocess.Popen(web_server_command(), cwd=PROJECT_ROOT, env=web_environment(settings, env, token)),
-    ]
+    supervisor = Supervisor()
+    servers = (
+        (ACTION_SERVER, action_server_command(settings), env),
+        (RASA_SERVER, rasa_server_command(settings, model, token), env),
+        (WEB_SERVER, web_server_command(), web_environment(settings, env, token)),
+    )
+    try:
+        for name, command, environment in servers:
+            supervisor.start(Program(name, _spawner(command, environment)))
+    except BaseException:
+        supervisor.stop()
+        raise
     print(
         f"Serveur d'actions : http://{settings.action_host}:{settings.action_port}\n"
         f"Serveur Rasa      : http://{settings.rasa_host}:{settings.rasa_port} (modèle {model.name})\n"
         f"  REST : POST /webhooks/rest/webhook   API : jeton dans var/rasa-api-token\n"
         f"Page citoyenne    : http://localhost:{env.get('WEB_PORT', '8080')}/\n"
-        "Ctrl-C pour tout arrêter.",
+        "Un serveur arrêté est relancé ; Ctrl-C pour tout arrêter.",
         flush=True,
     )
-    stopping = False
+    with stopping_on_signals(supervisor):
+        return supervisor.run()
 
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    code = 0
-    while not stopping:
-        for proc in processes:
-            if proc.poll() is not None:
-                print(f"Un serveur s'est arrêté (code {proc.returncode}) : arrêt de l'ensemble.", file=sys.stderr)
-                code, stopping = proc.returncode or 1, True
-        time.sleep(0.5)
-    for proc in processes:
-        if proc.poll() is None:
-            proc.terminate()
-    for proc in processes:
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    return code
+def _spawner(command: list[str], env: dict[str, str]) -> Callable[[], subprocess.Popen]:
+    # Own session: Ctrl-C reaches the launcher only, which stops the servers in order and does not take
+    # their exit for a crash.
+    return lambda: subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, start_new_session=True)
+
+
+def shell_command_line(settings: Settings, model: Path) -> list[str]:
+    """`rasa shell` with its server on loopback (Rasa's default interface is 0.0.0.0)."""
+    return [
+        sys.executable,
+        "-m",
+        "bot",
+        "rasa",
+        "shell",
+        "--model",
+        str(model),
+        "--endpoints",
+        str(PROJECT_ROOT / "endpoints.yml"),
+        "--interface",
+        LOOPBACK,
+        "--port",
+        str(settings.rasa_port),
+    ]
 
 
 def run_shell() -> int:
@@ -182,20 +211,7 @@ def run_shell() -> int:
         action_server_command(settings), cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        shell = [
-            sys.executable,
-            "-m",
-            "bot",
-            "rasa",
-            "shell",
-            "--model",
-            str(model),
-            "--endpoints",
-            str(PROJECT_ROOT / "endpoints.yml"),
-            "--port",
-            str(settings.rasa_port),
-        ]
-        return subprocess.call(shell, cwd=PROJECT_ROOT, env=env)
+        return subprocess.call(shell_command_line(settings, model), cwd=PROJECT_ROOT, env=env)
     finally:
         actions.terminate()
         actions.wait(timeout=15)

@@ -6,6 +6,10 @@ retrain) write `<model>.sig`, an HMAC-SHA256 of the archive under a key of this 
 `make run`/`python -m bot run` and the staff publish/rollback refuse an archive without a valid one.
 
 Key: MODEL_SIGNING_KEY, else var/model-signing-key, generated on the first training (mode 0600).
+
+Checking a file and then handing its path to Rasa leaves a window in which the file can change:
+`verified_copy` copies the archive into var/verified-models/ (folder 0700, file 0600), computes the
+signature on the bytes it copies, and returns the copy, which is what `make run` gives Rasa.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import hmac
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Optional
@@ -23,6 +28,7 @@ from bot.runtime.settings import VAR_DIR, load_settings
 
 KEY_VARIABLE = "MODEL_SIGNING_KEY"
 KEY_PATH = VAR_DIR / "model-signing-key"
+VERIFIED_DIR = VAR_DIR / "verified-models"
 SCHEME = "hmac-sha256"
 
 
@@ -80,20 +86,64 @@ def sign(model: Path, key: Optional[bytes] = None) -> Path:
 
 def verify(model: Path, key: Optional[bytes] = None) -> None:
     """Raise ModelSignatureError (one French sentence) unless `model` carries this installation's signature."""
+    scheme, expected = _signature_of(model)
+    actual = _digest(model, key or signing_key())
+    if scheme != SCHEME or not hmac.compare_digest(expected, actual):
+        raise _invalid(model)
+
+
+def verified_copy(model: Path, directory: Optional[Path] = None, key: Optional[bytes] = None) -> Path:
+    """A private copy of `model` whose bytes, as copied, carry this installation's signature (else
+    ModelSignatureError, and no copy is left): load the copy, not `model`, which may change after the check.
+
+    In `directory` (var/verified-models/ by default, mode 0700), under the model's name, mode 0600; replaced
+    whole (a server started on the previous copy has loaded it already)."""
+    scheme, expected = _signature_of(model)
+    key = key or signing_key()
+    folder = VERIFIED_DIR if directory is None else directory
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    descriptor, name = tempfile.mkstemp(prefix=f".{model.name}.", suffix=".tmp", dir=folder)  # mode 0600
+    copy = Path(name)
+    try:
+        mac = hmac.new(key, digestmod=hashlib.sha256)
+        with os.fdopen(descriptor, "wb") as target, model.open("rb") as source:
+            for block in iter(lambda: source.read(1 << 20), b""):
+                mac.update(block)
+                target.write(block)
+            target.flush()
+            os.fsync(target.fileno())
+        if scheme != SCHEME or not hmac.compare_digest(expected, mac.hexdigest()):
+            raise _invalid(model)
+        verified = folder / model.name
+        os.replace(copy, verified)
+    except BaseException:
+        copy.unlink(missing_ok=True)
+        raise
+    return verified
+
+
+def _trusted_hint(model: Path) -> str:
+    return f"pour un modèle sûr venu d'ailleurs : python -m bot sign-model {model}"
+
+
+def _signature_of(model: Path) -> tuple[str, str]:
+    """(scheme, digest) of `<model>.sig`; ModelSignatureError when there is none."""
     signature = signature_path(model)
-    trusted = f"pour un modèle sûr venu d'ailleurs : python -m bot sign-model {model}"
     if not signature.exists():
         raise ModelSignatureError(
             f"modèle non signé ({model}) : seuls les modèles entraînés par ce projet sont chargés ; "
-            f"lancez `make train` ({trusted})"
+            f"lancez `make train` ({_trusted_hint(model)})"
         )
     scheme, _, expected = signature.read_text().strip().partition(" ")
-    actual = _digest(model, key or signing_key())
-    if scheme != SCHEME or not hmac.compare_digest(expected, actual):
-        raise ModelSignatureError(
-            f"signature invalide pour {model} (archive modifiée, ou signée avec une autre clé) : "
-            f"supprimez {signature.name} puis lancez `make train` ({trusted})"
-        )
+    return scheme, expected
+
+
+def _invalid(model: Path) -> ModelSignatureError:
+    return ModelSignatureError(
+        f"signature invalide pour {model} (archive modifiée, ou signée avec une autre clé) : "
+        f"supprimez {signature_path(model).name} puis lancez `make train` ({_trusted_hint(model)})"
+    )
 
 
 def copy_signature(source_model: Path, target_model: Path) -> None:

@@ -39,6 +39,8 @@ ACTION_TOKEN_VARIABLE = "ACTION_SERVER_TOKEN"
 TRACKER_DIALECTS = ("sqlite", "postgresql")
 TRACKER_CONNECTION_VARIABLES = ("TRACKER_HOST", "TRACKER_PORT", "TRACKER_USER", "TRACKER_PASSWORD")
 DEFAULT_TRUSTED_PROXIES = "127.0.0.1,::1"
+# Mattermost's tokens have 26 characters: a shorter one is guessable, refused at start-up.
+MIN_AGENTS_TOKEN_CHARS = 20
 # What the commands set for the libraries they run, unless the environment says otherwise (bot/runtime/quiet.py).
 QUIET_DEFAULTS = {
     "TF_CPP_MIN_LOG_LEVEL": "3",
@@ -118,6 +120,12 @@ class Settings(BaseSettings):
     action_server_token: str = Field(
         "",
         description="jeton exigé par le serveur d'actions ; vide : généré une fois dans `var/action-server-token`",
+        **SECRET,
+    )
+    socketio_session_secret: str = Field(
+        "",
+        description="clé de signature des sessions socket.io (la même pour toutes les instances) ; "
+        "vide : générée une fois dans `var/socketio-session-secret`",
         **SECRET,
     )
     # --- model and catalogue ---------------------------------------------------------------------------
@@ -273,6 +281,17 @@ class Settings(BaseSettings):
     @validator("web_allowed_origins")
     def _origins(cls, value: str) -> str:
         parse_origins(value)
+        return value
+
+    @validator("agents_webhook_tokens")
+    def _long_agents_tokens(cls, value: str) -> str:
+        tokens = [token.strip() for token in value.split(",") if token.strip()]
+        short = [str(rank) for rank, token in enumerate(tokens, 1) if len(token) < MIN_AGENTS_TOKEN_CHARS]
+        if short:  # the token itself is never shown: it is a secret
+            raise SettingsError(
+                f"AGENTS_WEBHOOK_TOKENS : jeton n° {', '.join(short)} trop court ({MIN_AGENTS_TOKEN_CHARS} caractères "
+                "au moins ; Mattermost en donne 26) : copiez le jeton affiché par Mattermost"
+            )
         return value
 
     @validator("action_server_url", always=True)
@@ -455,6 +474,9 @@ def server_environment(settings: Settings, environ: Optional[Mapping[str, str]] 
     # 4 messages processed at once rather than 8: the same throughput on 2 cores with a shorter tail of latency
     # (reports/bench.md, bot/runtime/channels/admission.py).
     env.setdefault("ADMISSION_SLOTS", "4")
+    # Sanic's own bound on a request body (its default: 100 MB, read whole before any channel refuses more than
+    # 4 KiB); Sanic reads SANIC_* variables itself. The action server sets its own (bot/runtime/action_server.py).
+    env.setdefault("SANIC_REQUEST_MAX_SIZE", str(64 * 1024))
     return env
 
 

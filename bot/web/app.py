@@ -5,7 +5,8 @@ Routes
   GET  /static/dsfr/...  the State design system (node_modules/@gouvfr/dsfr/dist, installed by npm ci)
   GET  /static/chat/...  the widget's script and styles
   POST /api/chat         {"sender", "message"} -> {"messages": [...]} via Rasa's REST channel
-  GET  /api/history      ?sender=... -> {"messages": [...]} from Rasa's tracker (API token)
+  GET  /api/history      ?sender=... -> {"messages": [...]} from Rasa's tracker `rest:<sender>` (a JWT for that
+                         conversation alone, never Rasa's API token: bot/web/config.py)
   GET  /api/status       {"available": bool}: whether Rasa answers
   GET  /healthz          "ok"
 
@@ -32,8 +33,15 @@ from bot.domain.catalogue.live import LiveCatalogue
 from bot.runtime.channels.client_ip import client_ip, trusted_proxies
 
 # The limit of every inbound door (docs/securite.md): a larger body gets a 413. One validation module for all.
-from bot.runtime.channels.inputs import MAX_BODY_BYTES, InvalidRequest, validate_chat, validate_page_sender
-from bot.web.config import WebSettings, load_web_settings
+from bot.runtime.channels.inputs import (
+    MAX_BODY_BYTES,
+    REST_NAMESPACE,
+    InvalidRequest,
+    namespaced,
+    validate_chat,
+    validate_page_sender,
+)
+from bot.web.config import JWT_SECRET_PATH, WebSettings, conversation_jwt, load_web_settings
 from bot.web.messages import bot_messages, history
 from bot.web.programme import ProgrammeView, programme_source
 
@@ -219,10 +227,17 @@ async def chat(request: web.Request) -> web.Response:
 
 async def conversation_history(request: web.Request) -> web.Response:
     sender = validate_page_sender(request.query.get("sender"))
-    token = request.app[SETTINGS].token_provider()
-    path = f"/conversations/{quote(sender, safe='')}/tracker"
+    # The page talks to Rasa's REST channel, which keeps its conversations as `rest:<sender>`.
+    conversation = namespaced(REST_NAMESPACE, sender)
+    secret = request.app[SETTINGS].token_provider()
+    if not secret:
+        logger.error("Clé des jetons de la page absente (%s) : `python -m bot run` la crée et la donne à Rasa.", JWT_SECRET_PATH)
+        return error(503, "indisponible", UNAVAILABLE)
+    # A token for this one conversation: it reads this tracker and nothing else (no model loading, no other user's).
+    headers = {"Authorization": f"Bearer {conversation_jwt(conversation, secret)}"}
+    path = f"/conversations/{quote(conversation, safe='')}/tracker"
     try:
-        tracker = await _rasa_json(request, "GET", path, params={"include_events": "AFTER_RESTART", "token": token})
+        tracker = await _rasa_json(request, "GET", path, params={"include_events": "AFTER_RESTART"}, headers=headers)
     except web.HTTPServiceUnavailable:
         return error(503, "indisponible", UNAVAILABLE)
     return json_response({"messages": history(tracker)})

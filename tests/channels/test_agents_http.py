@@ -171,6 +171,18 @@ def test_missing_field_gets_400(rasa_server, place):
     assert senders(rasa_server) == before
 
 
+@pytest.mark.parametrize("url", ["https://[::1", "https://chat.example.gouv.fr:99999/hooks/commands/x"])
+def test_an_unreadable_response_url_is_a_400_not_a_500(rasa_server, place, url):
+    channel, user = place
+    before = senders(rasa_server)
+    fields = slash_command("quand a lieu le serious game ?", channel_id=channel, user_id=user, response_url=url)
+    reply = post_form(rasa_server, fields, slash_headers())
+    assert reply.status_code == 400 and reply.json() == {"error": "champ response_url invalide (adresse illisible)"}
+    generic_reply = post_json(rasa_server, generic("bonjour", channel_id=channel, user_id=user, response_url=url))
+    assert generic_reply.status_code == 400 and "response_url invalide" in generic_reply.json()["error"]
+    assert senders(rasa_server) == before
+
+
 def test_posts_from_webhooks_are_ignored(rasa_server, place):
     channel, user = place
     payload = outgoing_webhook(

@@ -1,6 +1,7 @@
 """A second Rasa server behind a slow action endpoint: wait message, then the answer on response_url.
 
-Its own credentials file (small post size, a bot user id to ignore, short delays) and two tokens.
+Its own credentials file (small post size, a bot user id to ignore, short delays), two tokens, and the
+only response_url hosts it may post to: the receiver and a redirector (127.0.0.1 with their ports).
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from aiohttp import web
 
 from bot.runtime.channels.agents.markdown import CUT_NOTICE
 from bot.runtime.channels.agents.replies import TOO_SLOW, WAIT_MESSAGE
 from tests.channels.agents_client import post_json, senders, slash
-from tests.channels.local_http import ResponseUrlReceiver, SlowActionProxy
+from tests.channels.local_http import BackgroundApp, ResponseUrlReceiver, SlowActionProxy
 from tests.channels.mattermost import generic, mm_id, outgoing_webhook, slash_command
 from tests.support.servers import AGENTS_TEST_TOKEN, Server, start_rasa_server
 
@@ -32,9 +34,43 @@ OPTIONS = {
 }
 
 
+class Redirector(BackgroundApp):
+    """A listed host that answers every POST with a 307 to `target` (a loopback path outside the list)."""
+
+    def __init__(self, target: str) -> None:
+        app = web.Application()
+        app.router.add_post("/hooks/commands/{hook_id}", self._redirect)
+        super().__init__(app)
+        self.target = target
+        self.hits = 0
+
+    def hook_url(self, hook_id: str) -> str:
+        return f"{self.url}/hooks/commands/{hook_id}"
+
+    async def _redirect(self, request: web.Request) -> web.Response:
+        await request.read()
+        self.hits += 1
+        raise web.HTTPTemporaryRedirect(self.target)
+
+
 @pytest.fixture(scope="module")
 def receiver() -> Iterator[ResponseUrlReceiver]:
     app = ResponseUrlReceiver().start()
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="module")
+def outside() -> Iterator[ResponseUrlReceiver]:
+    """A loopback server that is not in the list: its counter must stay at 0."""
+    app = ResponseUrlReceiver().start()
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="module")
+def redirector(outside: ResponseUrlReceiver) -> Iterator[Redirector]:
+    app = Redirector(outside.hook_url("interne")).start()
     yield app
     app.stop()
 
@@ -48,7 +84,12 @@ def proxy(action_server: Server) -> Iterator[SlowActionProxy]:
 
 @pytest.fixture(scope="module")
 def slow_rasa(
-    trained_model: Path, proxy: SlowActionProxy, server_logs: Path, tmp_path_factory: pytest.TempPathFactory
+    trained_model: Path,
+    proxy: SlowActionProxy,
+    receiver: ResponseUrlReceiver,
+    redirector: Redirector,
+    server_logs: Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("slow-rasa")
     credentials = folder / "credentials.yml"
@@ -60,6 +101,7 @@ def slow_rasa(
         folder / "tracker.db",
         extra_args=["--credentials", str(credentials)],
         AGENTS_WEBHOOK_TOKENS=f"{AGENTS_TEST_TOKEN}, {SECOND_TOKEN}",
+        AGENTS_RESPONSE_URL_HOSTS=f"127.0.0.1:{receiver.port},127.0.0.1:{redirector.port}",
     )
     yield server
     server.stop()
@@ -141,3 +183,32 @@ def test_configured_bot_user_is_ignored(slow_rasa):
     )
     assert body.status_code == 200 and body.json() == {}
     assert f"mattermost:{channel}:{BOT_USER_ID}" not in senders(slow_rasa)
+
+
+def test_a_redirect_from_a_listed_host_is_not_followed(slow_rasa, redirector, outside, delay):
+    """A 307 from an allowed host must not carry the POST to a loopback path outside the list."""
+    fields = slash_command(
+        "quand a lieu le serious game ?", channel_id=mm_id(), user_id=mm_id(), response_url=redirector.hook_url(mm_id())
+    )
+    hits = redirector.hits
+    reply, _ = slash(slow_rasa, fields)
+    assert reply.json() == {"response_type": "ephemeral", "text": WAIT_MESSAGE}  # the redirector is listed: deferred
+    deadline = time.monotonic() + 30
+    while redirector.hits == hits and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert redirector.hits == hits + 1
+    time.sleep(1.5)  # a followed redirect would have reached `outside` by now
+    assert outside.pending() == 0
+    log = slow_rasa.log_path.read_text(errors="replace")
+    assert "redirection (307), non suivie" in log
+
+
+def test_a_listed_address_on_another_port_or_in_plain_http_elsewhere_gets_nothing(slow_rasa, outside, receiver, delay):
+    """Host and port are matched exactly: 127.0.0.1 is listed, but not the port of `outside`."""
+    before = receiver.pending()
+    for url in (outside.hook_url(mm_id()), f"http://localhost:{receiver.port}/hooks/commands/{mm_id()}"):
+        fields = slash_command("quand a lieu le serious game ?", channel_id=mm_id(), user_id=mm_id(), response_url=url)
+        reply, latency = slash(slow_rasa, fields)
+        assert reply.json()["text"] == TOO_SLOW and latency < OPTIONS["webhook_timeout"] + 1
+    time.sleep(SLOW)  # the answers are ready now: none is posted
+    assert outside.pending() == 0 and receiver.pending() == before

@@ -68,6 +68,17 @@ def test_slash_command_without_usable_response_url_is_still_served():
     assert request.response_url is None and request.question == ""
 
 
+@pytest.mark.parametrize(
+    "url", ["https://[::1", "https://[::1/hooks/commands/abc", "https://chat.example.gouv.fr:99999/x", "http://h:abc/"]
+)
+def test_an_unreadable_response_url_is_a_400_in_french(url):
+    with pytest.raises(PayloadError, match="champ response_url invalide") as refused:
+        parse_request(slash_command("bonjour", channel_id=CHANNEL, user_id=USER, response_url=url))
+    assert refused.value.status == 400
+    with pytest.raises(PayloadError, match="champ response_url invalide"):
+        parse_request(generic("bonjour", channel_id=CHANNEL, user_id=USER, response_url=url))
+
+
 def test_generic_json():
     request = parsed(
         JSON, json.dumps(generic("quand a lieu le serious game ?", channel_id="salon-42", user_id="agent.7"))

@@ -11,6 +11,7 @@ import pytest
 
 from bot.runtime.channels import pipeline
 from bot.runtime.channels.admission import OVERLOADED, Admission
+from bot.domain.personal_data import PHONE_MASK
 from bot.runtime.channels.inputs import (
     InvalidRequest,
     RejectedInput,
@@ -18,11 +19,13 @@ from bot.runtime.channels.inputs import (
     clean_text,
     validate_chat,
     validate_page_sender,
+    validate_public_sender,
+    validate_rest_body,
     validate_sender,
 )
 from bot.runtime.channels.limits import BUSY
-from bot.runtime.channels.pipeline import Busy, Failed, Intake, Processed, Refused, temporary_error_text
-from bot.runtime.channels.ratelimit import TOO_MANY_FROM_ADDRESS, Rate, RateLimits, RateLimitSettings
+from bot.runtime.channels.pipeline import Busy, Failed, Intake, Processed, Refused, masked_text, temporary_error_text
+from bot.runtime.channels.ratelimit import TOO_MANY_FROM_ADDRESS, Rate, RateLimits, RateLimitSettings, limit_keys
 from bot.runtime.channels.rest import HardenedRestInput
 from bot.runtime.channels.texts import TOO_MANY
 from bot.runtime.stores.tracker_store import report
@@ -234,3 +237,79 @@ def test_the_page_words_the_shared_text_refusals_for_the_visitor(message, status
         validate_chat({"sender": PAGE_SENDER, "message": message}, max_chars=10)
     assert (refused.value.status, refused.value.code) == (status, code)
     assert refused.value.detail.startswith("Le ")
+
+
+# --- one namespace of conversations per channel; personal data masked before Rasa ---------------------
+
+AGENT = "mattermost:4xp9fdt6bpbmpf8nqd6xkrsbhe:8fm3nh5dbtg5bjkqzhb3t7ahsw"
+TRIGGER_HAPPY = "qui l'anime ? rappelez-moi au 06 12 34 56 78"
+
+
+def test_public_channels_refuse_the_separator_of_the_namespaces():
+    assert validate_public_sender("citoyen-42") == "citoyen-42"
+    for forged in (AGENT, "osmose:salon:agent", "rest:autre", ":"):
+        with pytest.raises(RejectedInput) as refused:
+            validate_public_sender(forged)
+        assert (refused.value.status, refused.value.code) == (400, "identifiant_invalide")
+        assert refused.value.reason == "champ sender : le caractère « : » est réservé aux canaux internes"
+        with pytest.raises(RejectedInput, match="champ sender : le caractère « : »"):
+            validate_rest_body(json.dumps({"sender": forged, "message": "bonjour"}).encode())
+
+
+def test_public_channels_drop_the_metadata_reserved_to_the_agents_channel():
+    body = {"sender": "citoyen", "message": "bonjour", "metadata": {"agents": {"platform": "mattermost"}, "x": 1}}
+    assert validate_rest_body(json.dumps(body).encode()).metadata == {"x": 1}
+
+
+def test_rate_limit_keys_are_per_channel_and_ipv6_per_64():
+    assert limit_keys("REST", AGENT, None)[1] != limit_keys("agents", AGENT, None)[1]
+    assert limit_keys("REST", None, "192.0.2.1")[0] != limit_keys("agents", None, "192.0.2.1")[0]
+    assert limit_keys("REST", None, "2001:db8:1:2::1")[0] == limit_keys("REST", None, "2001:db8:1:2:ffff::9")[0]
+    assert limit_keys("REST", "a", None)[0] is None and limit_keys("REST", None, "192.0.2.1")[1] is None
+
+
+def test_a_public_channel_never_spends_an_agents_budget():
+    """One shared limiter (as in Rasa: shared_limits()), the same id on two channels: two budgets."""
+    limits = RateLimits(RateLimitSettings(sender=Rate(1, 1), ip=Rate(0, 1), redis_url=None))
+    public, agents = Intake("REST", limits=limits), Intake("agents", limits=limits)
+
+    async def scenario() -> tuple:
+        return (await public.process(AGENT, None, answer), await agents.process(AGENT, None, answer))
+
+    assert asyncio.run(scenario()) == (Processed(), Processed())
+
+
+def test_the_message_rasa_gets_is_masked_and_in_its_channels_namespace():
+    public, agents = Intake("REST", namespace="rest"), Intake("agents")
+    message = public.user_message(TRIGGER_HAPPY, None, "citoyen", input_channel="rest", metadata={"agents": 1, "x": 2})
+    assert message.text == f"qui l'anime ? rappelez-moi au {PHONE_MASK}"
+    assert (message.sender_id, message.input_channel, message.metadata) == ("rest:citoyen", "rest", {"x": 2})
+    with pytest.raises(RejectedInput):
+        public.user_message("bonjour", None, AGENT)
+    message = agents.user_message("mon courriel : jean.dupont@example.org …", None, AGENT, metadata={"agents": 1})
+    assert (message.text, message.sender_id) == ("mon courriel : <courriel> …", AGENT)  # the rest untouched
+    assert message.metadata == {"agents": 1}  # the agents' channel writes it
+    assert masked_text("Le 24/11/2020 à 14h30, salle 12") == "Le 24/11/2020 à 14h30, salle 12"
+
+
+def test_rest_keeps_its_conversations_apart_and_answers_the_clients_own_id():
+    seen = []
+
+    async def handle(message) -> None:
+        seen.append(message)
+        await message.output_channel.send_text_message(message.sender_id, "Bonjour !")
+
+    async def scenario(body: dict) -> tuple:
+        reply = await HardenedRestInput(intake()).receive(json.dumps(body).encode(), handle, "192.0.2.1")
+        return reply.status, json.loads(reply.body)
+
+    forged = {"sender": AGENT, "message": "bonjour", "metadata": {"agents": {"platform": "mattermost"}}}
+    assert asyncio.run(scenario(forged)) == (400, {"error": "champ sender : le caractère « : » est réservé aux canaux internes"})
+    assert seen == []
+    status, body = asyncio.run(scenario({**forged, "sender": "citoyen", "message": TRIGGER_HAPPY}))
+    assert (status, body) == (200, [{"recipient_id": "citoyen", "text": "Bonjour !"}])
+    assert (seen[0].sender_id, seen[0].metadata, seen[0].text) == (
+        "rest:citoyen",
+        None,
+        f"qui l'anime ? rappelez-moi au {PHONE_MASK}",
+    )

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import hmac
 
+import pytest
+
 from bot.runtime.channels.agents import tokens
-from bot.runtime.channels.agents.tokens import configured_tokens, request_is_authorised
+from bot.runtime.channels.agents.channel import AgentsInput
+from bot.runtime.channels.agents.tokens import MIN_TOKEN_CHARS, configured_tokens, request_is_authorised
+from bot.runtime.settings import SettingsError
 
 A, B = "xbtestmattermosttoken00001", "xbtestmattermosttoken00002"
 
@@ -45,3 +49,18 @@ def test_comparison_is_constant_time(monkeypatch):
     monkeypatch.setattr(tokens.hmac, "compare_digest", spy)
     request_is_authorised([A, None], (A, B, "other-token-xxxxxxxxxxxxxx"))
     assert len(calls) == 3  # compared with every token, even after the first match
+
+
+@pytest.mark.parametrize("short", ["xb9k2", "x" * (MIN_TOKEN_CHARS - 1), "jeton-de-test-123"])
+def test_a_short_configured_token_is_refused_in_french_without_showing_it(short):
+    with pytest.raises(SettingsError, match="^AGENTS_WEBHOOK_TOKENS : jeton n° 2 trop court") as refused:
+        configured_tokens({"AGENTS_WEBHOOK_TOKENS": f"{A},{short},{B}"})
+    assert short not in str(refused.value) and A not in str(refused.value)
+    assert configured_tokens({"AGENTS_WEBHOOK_TOKENS": "x" * MIN_TOKEN_CHARS}) == ("x" * MIN_TOKEN_CHARS,)
+    assert MIN_TOKEN_CHARS == 20
+
+
+def test_the_channel_does_not_start_with_a_short_token(monkeypatch):
+    monkeypatch.setenv("AGENTS_WEBHOOK_TOKENS", f"{A},abc")
+    with pytest.raises(SettingsError, match="AGENTS_WEBHOOK_TOKENS"):
+        AgentsInput.from_credentials({})

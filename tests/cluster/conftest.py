@@ -1,5 +1,6 @@
-"""The production topology on loopback, started once for the module: PostgreSQL, Redis, an action server,
-two Rasa instances sharing the tracker store and the locks, nginx in front."""
+"""The production topology on loopback, started once for the package (every test file of tests/cluster
+shares it): PostgreSQL, Redis, an action server, two Rasa instances sharing the tracker store and the
+locks, nginx in front."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def missing_programs() -> list[str]:
     return missing
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def cluster(trained_model: Path) -> Iterator[Cluster]:
     missing = missing_programs()
     if missing:

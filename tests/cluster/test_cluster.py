@@ -14,6 +14,7 @@ import psycopg2
 import pytest
 import requests
 
+from bot.runtime.channels.socket_io import SessionIds
 from bot.runtime.model_signing import copy_signature
 from bot.tooling.deploy.cluster import Cluster
 from bot.tooling.staff.project import StaffError
@@ -43,8 +44,10 @@ def say(url: str, sender: str, text: str) -> str:
     return "\n".join(m.get("text", "") for m in response.json())
 
 
-def stored_events(cluster: Cluster, sender: str) -> list[dict]:
-    """The conversation as committed in PostgreSQL, in insertion order."""
+def stored_events(cluster: Cluster, sender: str, channel: str = "rest") -> list[dict]:
+    """The conversation of `sender` on `channel` as committed in PostgreSQL, in insertion order (a public
+    channel's conversations are stored in its namespace: `rest:<sender>`, bot/runtime/channels/inputs.py)."""
+    sender = f"{channel}:{sender}"
     connection = psycopg2.connect(**cluster.database_connection())
     try:
         with connection.cursor() as cursor:
@@ -98,7 +101,7 @@ def test_concurrent_conversations_through_nginx_lose_and_duplicate_no_event(clus
 
 
 def test_socketio_through_nginx_keeps_its_session_on_one_instance(cluster):
-    session = f"socket-{uuid.uuid4().hex[:8]}"
+    session, issued = f"socket-{uuid.uuid4().hex[:8]}", []
     received = asyncio.run(
         socketio_exchange(
             cluster.public_url,
@@ -108,12 +111,15 @@ def test_socketio_through_nginx_keeps_its_session_on_one_instance(cluster):
             wait_for=1,
             timeout=60,
             session_id=session,
+            issued=issued,  # the server replaces the asked-for session id by one it issued
         )
     )
     assert any("Serious game : mener un entretien difficile" in (m.get("text") or "") for m in received), received
-    assert [text for text, replies in turns(stored_events(cluster, session)) if replies] == [
-        "Parle-moi du serious game"
-    ]
+    assert [
+        text
+        for text, replies in turns(stored_events(cluster, SessionIds.conversation(issued[0]), "socketio"))
+        if replies
+    ] == ["Parle-moi du serious game"]
 
 
 def test_only_the_public_channels_and_the_page_are_exposed_by_nginx(cluster):

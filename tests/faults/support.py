@@ -166,9 +166,14 @@ async def socketio_exchange(
     wait_for: int = 0,
     timeout: float = 30,
     session_id: Optional[str] = None,
+    issued: Optional[list[str]] = None,
 ) -> list[Any]:
     """Connect (long-polling: this aiohttp is too old for engineio's websocket client), send `events` [(name, data)], collect `bot_uttered` until `wait_for` replies
-    arrived (or `settle` s of quiet), disconnect. Returns the bot messages in order."""
+    arrived (or `settle` s of quiet), disconnect. Returns the bot messages in order.
+
+    With `session_id`, asks for that session first; the server confirms it only if it issued it
+    (bot/runtime/channels/socket_io.py), else confirms a fresh one: the events' `session_id` equal to
+    the one asked for are sent with the confirmed one, appended to `issued` (to come back to it)."""
     import engineio.payload
     import socketio
 
@@ -178,6 +183,7 @@ async def socketio_exchange(
     client = socketio.AsyncClient(reconnection=False)
     received: list[Any] = []
     confirmed = asyncio.Event()
+    confirmations: list[str] = []
 
     @client.on("bot_uttered")
     async def on_bot(data: Any) -> None:
@@ -185,6 +191,7 @@ async def socketio_exchange(
 
     @client.on("session_confirm")
     async def on_confirm(data: Any) -> None:
+        confirmations.append(data)
         confirmed.set()
 
     await client.connect(url, transports=["polling"], wait_timeout=10)
@@ -192,7 +199,11 @@ async def socketio_exchange(
         if session_id is not None:
             await client.emit("session_request", {"session_id": session_id})
             await asyncio.wait_for(confirmed.wait(), 10)
+            if issued is not None:
+                issued.append(confirmations[0])
         for index, (name, data) in enumerate(events, 1):
+            if session_id is not None and isinstance(data, dict) and data.get("session_id") == session_id:
+                data = {**data, "session_id": confirmations[0]}
             await client.emit(name, data)
             if index % 8 == 0:  # engine.io refuses a long-polling POST of more than 16 packets (400):
                 await client.eio.queue.join()  # wait until these are posted

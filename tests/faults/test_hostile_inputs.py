@@ -69,6 +69,9 @@ RAW_BODIES = {
     "metadata liste": b'{"sender": "a", "message": "bonjour", "metadata": [1, 2]}',
     "metadata chaîne": b'{"sender": "a", "message": "bonjour", "metadata": "x"}',
     "input_channel forgé": b'{"sender": "a", "message": "bonjour", "input_channel": {"x": 1}}',
+    # Another channel's conversation id (refused) and metadata (dropped): bot/runtime/channels/inputs.py.
+    "sender d'agent": b'{"sender": "mattermost:abc:def", "message": "bonjour"}',
+    "metadata d'agent": b'{"sender": "a", "message": "bonjour", "metadata": {"agents": {"platform": "mattermost"}}}',
 }
 COUNTS: dict[str, int] = {}
 
@@ -109,7 +112,7 @@ def test_rest_hostile_body(rasa_server, name):
     reply = rest_raw(rasa_server, RAW_BODIES[name])
     count("REST")
     body = check_http(reply)
-    if name in ("message surrogate", "input_channel forgé"):
+    if name in ("message surrogate", "input_channel forgé", "metadata d'agent"):
         assert reply.status_code == 200 and body
     else:
         assert reply.status_code in (400, 413), (name, reply.status_code, body)
@@ -196,17 +199,20 @@ SOCKET_PAYLOADS = [
 
 
 def test_socketio_hostile_payloads(rasa_server):
-    session = SESSION
+    session, issued = SESSION, []
     events = [("user_uttered", p) for p in SOCKET_PAYLOADS]
     events += [("session_request", "x"), ("session_request", {"session_id": ["x"]}), ("session_request", None)]
-    received = asyncio.run(socketio_exchange(rasa_server.url, events, settle=3, timeout=60, session_id=session))
+    received = asyncio.run(
+        socketio_exchange(rasa_server.url, events, settle=3, timeout=60, session_id=session, issued=issued)
+    )
     count("socket.io", len(events))
     refusals = [m for m in received if isinstance(m, dict) and (m.get("text") or "").startswith("Message refusé")]
     # Every malformed payload (13 + 1 session_request) and every empty/oversized text (5) got a reason;
     # the others a reply (or "patientez" when more than 3 of them were still being processed).
     assert len(refusals) >= 19, received
     assert not any("Traceback" in json.dumps(m) for m in received)
-    # Not stuck: the same socket and session still get an answer.
+    # Not stuck: the same session (the one the server issued) still gets an answer.
+    session = issued[0]
     after = asyncio.run(
         socketio_exchange(
             rasa_server.url,
@@ -250,7 +256,7 @@ def test_rest_burst_of_1000_from_one_sender(rasa_server):
         f"\nRafale REST : {BURST} messages en {elapsed:.1f} s, {accepted} traités, {statuses.count(429)} refusés (429)"
     )
     # Exactly one stored turn per accepted message, none for the refused ones.
-    user_events = [e for e in stored_events(rasa_server.env["TRACKER_DB"], sender) if e["event"] == "user"]
+    user_events = [e for e in stored_events(rasa_server.env["TRACKER_DB"], f"rest:{sender}") if e["event"] == "user"]
     assert len(user_events) == accepted
     time.sleep(1.5)  # tokens come back at 2 per second
     assert_still_answers(rasa_server, sender)
@@ -280,14 +286,17 @@ def test_agents_burst_of_1000_from_one_sender(rasa_server):
 
 
 def test_socketio_burst_of_1000_from_one_sender(rasa_server):
-    session = f"sio-rafale-{uuid.uuid4().hex[:8]}"
+    session, issued = f"sio-rafale-{uuid.uuid4().hex[:8]}", []
     events = [("user_uttered", {"message": f"bonjour {i}", "session_id": session}) for i in range(BURST)]
-    received = asyncio.run(socketio_exchange(rasa_server.url, events, settle=3, timeout=90, session_id=session))
+    received = asyncio.run(
+        socketio_exchange(rasa_server.url, events, settle=3, timeout=90, session_id=session, issued=issued)
+    )
     count("socket.io", BURST)
     greetings = sum(1 for m in received if (m.get("text") or "").startswith("Bonjour"))
     refused = sum(1 for m in received if "patientez" in (m.get("text") or ""))
     assert greetings >= 1 and greetings + refused == BURST, (greetings, refused, len(received))
     time.sleep(1.5)
+    session = issued[0]  # the same conversation, not stuck
     after = asyncio.run(
         socketio_exchange(
             rasa_server.url,

@@ -7,12 +7,13 @@ a French reason: never another exception (which a server would turn into a 500).
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 import unicodedata
 from urllib.parse import urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.catalogue import load_catalogue
@@ -28,6 +29,7 @@ from bot.runtime.channels.inputs import (
     validate_fields,
     validate_rest_body,
 )
+from bot.runtime.channels.client_ip import limit_address
 from bot.runtime.channels.limits import SenderGate
 from bot.runtime.channels.ratelimit import MemoryBackend, Rate
 
@@ -80,6 +82,7 @@ def assert_safe(inbound: Inbound) -> None:
     assert inbound.text and inbound.text == inbound.text.strip() and len(inbound.text) <= MAX_MESSAGE_CHARS
     inbound.text.encode("utf-8")
     inbound.sender.encode("utf-8")
+    assert ":" not in inbound.sender and "agents" not in inbound.metadata  # never another channel's
     assert all(c in "\n\t" or unicodedata.category(c)[0] != "C" for c in inbound.text)
     json.dumps(inbound.metadata, ensure_ascii=False).encode("utf-8")
 
@@ -230,6 +233,32 @@ def test_rate_limit_and_gate_bound_rate_and_messages_in_flight(steps):
         assert gate.in_flight(sender) == open_.get(sender, 0) <= 2
     for count in admitted.values():
         assert count <= 5 + 2.0 * now[0] + 1e-9
+
+
+ipv6_networks = st.integers(min_value=0, max_value=2**64 - 1)
+interface_ids = st.integers(min_value=0, max_value=2**64 - 1)
+
+
+@SETTINGS
+@given(ipv6_networks, interface_ids, interface_ids, ipv6_networks)
+def test_every_address_of_an_ipv6_64_is_one_rate_limit_key(network, first, second, other):
+    """Rotating the interface id never changes the key; another /64 never shares it."""
+    first, second, elsewhere = (
+        ipaddress.IPv6Address((net << 64) | interface)
+        for net, interface in ((network, first), (network, second), (other, first))
+    )
+    assume(not any(a.ipv4_mapped for a in (first, second, elsewhere)))  # those are IPv4 clients (below)
+    key = limit_address(str(first))
+    assert key == limit_address(str(second)) == str(ipaddress.IPv6Network((network << 64, 64)))
+    assert (limit_address(str(elsewhere)) == key) == (other == network)
+
+
+@SETTINGS
+@given(st.integers(min_value=0, max_value=2**32 - 1), st.integers(min_value=0, max_value=2**32 - 1))
+def test_ipv4_addresses_are_keyed_alone_even_when_mapped_into_ipv6(first, second):
+    v4 = str(ipaddress.IPv4Address(first))
+    assert limit_address(v4) == v4 == limit_address(f"::ffff:{v4}")
+    assert (limit_address(str(ipaddress.IPv4Address(second))) == v4) == (first == second)
 
 
 # --- catalogue query functions ------------------------------------------------------------------

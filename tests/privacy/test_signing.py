@@ -13,9 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.runtime.launcher import trusted_model
-from bot.runtime.model_signing import ModelSignatureError, sign, signature_path, signing_key, verify
-from bot.runtime.settings import PROJECT_ROOT
+from bot.runtime import model_signing
+from bot.runtime.launcher import rasa_server_command, trusted_model
+from bot.runtime.model_signing import (
+    ModelSignatureError,
+    sign,
+    signature_path,
+    signing_key,
+    verified_copy,
+    verify,
+)
+from bot.runtime.settings import PROJECT_ROOT, load_settings
 from bot.tooling.staff.history import ModelHistory
 from bot.tooling.staff.project import Project, StaffError
 from bot.tooling.staff.publish import RasaApi
@@ -28,6 +36,14 @@ KEY = "cle-de-test-0123456789abcdef"
 @pytest.fixture(autouse=True)
 def signing_key_env(monkeypatch):
     monkeypatch.setenv("MODEL_SIGNING_KEY", KEY)
+
+
+@pytest.fixture
+def verified_dir(tmp_path, monkeypatch) -> Path:
+    """var/verified-models/ of this test."""
+    folder = tmp_path / "var" / "verified-models"
+    monkeypatch.setattr(model_signing, "VERIFIED_DIR", folder)
+    return folder
 
 
 def archive(path: Path, content: bytes = b"metadata") -> Path:
@@ -87,7 +103,52 @@ def test_start_up_refuses_an_unsigned_or_tampered_model_in_one_line(tmp_path):
         archive(model, b"echange apres signature")  # second round: signed, then replaced
 
 
-def test_sign_model_command_makes_a_trusted_model_acceptable(tmp_path):
+def test_rasa_loads_a_private_copy_checked_as_it_was_made(tmp_path, verified_dir):
+    """Time of check, time of use: the path handed to Rasa is the verified copy, which a later change of the
+    original does not reach."""
+    model = archive(tmp_path / "models" / "mois-innovation.tar.gz", b"modele signe")
+    sign(model)
+    loaded = trusted_model(model.parent)
+    assert loaded == verified_dir / model.name and loaded != model
+    assert stat.S_IMODE(loaded.stat().st_mode) == 0o600 and stat.S_IMODE(verified_dir.stat().st_mode) == 0o700
+    command = rasa_server_command(load_settings({}), loaded, "un-jeton")
+    assert command[command.index("--model") + 1] == str(loaded)
+    signed = loaded.read_bytes()
+    archive(model, b"code arbitraire glisse apres la verification")  # the original changes after the check
+    with pytest.raises(ModelSignatureError, match="signature invalide"):
+        verify(model)
+    assert loaded.read_bytes() == signed  # what Rasa loads is still the archive that was checked
+    with tarfile.open(loaded) as tar:
+        assert tar.extractfile("metadata.json").read() == b"modele signe"  # type: ignore[union-attr]
+    assert [p.name for p in verified_dir.iterdir()] == [model.name]  # no temporary file left
+
+
+def test_the_copy_is_checked_on_what_was_copied_not_on_a_second_read(tmp_path, verified_dir, monkeypatch):
+    """The archive swapped between a check and the copy: the copy's own bytes are what is checked."""
+    model = archive(tmp_path / "models" / "mois-innovation.tar.gz", b"modele signe")
+    sign(model)
+    real_open = Path.open
+
+    def swapped_open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self == model:  # the attacker's archive is what the copy reads
+            archive(tmp_path / "piege.tar.gz", b"piege")
+            return real_open(tmp_path / "piege.tar.gz", *args, **kwargs)
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", swapped_open)
+    with pytest.raises(ModelSignatureError, match="signature invalide"):
+        verified_copy(model)
+    assert list(verified_dir.iterdir()) == []  # nothing left that Rasa could load
+
+
+def test_an_unsigned_model_is_never_copied(tmp_path, verified_dir):
+    model = archive(tmp_path / "models" / "mois-innovation.tar.gz")
+    with pytest.raises(ModelSignatureError, match="modèle non signé"):
+        verified_copy(model)
+    assert not verified_dir.exists() or list(verified_dir.iterdir()) == []
+
+
+def test_sign_model_command_makes_a_trusted_model_acceptable(tmp_path, verified_dir):
     model = archive(tmp_path / "models" / "venu-d-ailleurs.tar.gz")
     result = subprocess.run(
         [sys.executable, "-m", "bot", "sign-model", str(model)],
@@ -98,7 +159,7 @@ def test_sign_model_command_makes_a_trusted_model_acceptable(tmp_path):
         timeout=60,
     )
     assert result.returncode == 0 and str(signature_path(model)) in result.stdout, result.stderr
-    assert trusted_model(model.parent) == model
+    assert trusted_model(model.parent).read_bytes() == model.read_bytes()
 
 
 def test_staff_load_refuses_an_unsigned_model_before_contacting_the_server(tmp_path):

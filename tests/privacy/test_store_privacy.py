@@ -144,14 +144,47 @@ def test_old_conversations_and_old_sessions_go_recent_ones_stay(store_config, mo
 
 
 def test_a_running_store_purges_again_after_its_interval(store_config, monkeypatch):
+    text = "le serious game c'est quand ?"
     store = open_store(store_config, monkeypatch, purge_interval=0.0)
-    save(
-        store, "ancien", session(NOW - 31 * DAY, "le serious game c'est quand ?")
-    )  # written, then purged on this write
-    assert rows(store, "ancien") == []
     lazy = open_store(store_config, monkeypatch)  # default interval: one purge at start-up, the next in an hour
-    save(lazy, "ancien", session(NOW - 31 * DAY, "le serious game c'est quand ?"))
-    assert len(rows(lazy, "ancien")) == 7
+    archive = open_store(store_config, monkeypatch, days="0")  # another instance, keeping everything
+    save(archive, "ancien", session(NOW - 31 * DAY, text))
+    save(lazy, "recent", session(NOW - 60, text))
+    assert len(rows(lazy, "ancien")) == 7  # not purged yet: the lazy store's hour has not passed
+    save(store, "recent", [*session(NOW - 60, text), UserUttered("merci", timestamp=NOW)])  # purged on this write
+    assert rows(store, "ancien") == [] and len(rows(store, "recent")) == 8
+
+
+def test_an_event_older_than_the_retention_period_is_never_written(store_config, monkeypatch):
+    store = open_store(store_config, monkeypatch)
+    save(store, "ancien", session(NOW - 31 * DAY, "le serious game c'est quand ?"))
+    assert rows(store, "ancien") == []
+
+
+def test_a_purge_racing_a_turn_does_not_bring_the_purged_events_back(store_config, monkeypatch):
+    """Rasa reads a conversation, a purge deletes it (another instance, `python -m bot purge`, this store after
+    another conversation's write), then Rasa saves the turn: its store counts 0 stored events and would write
+    the whole tracker back, old events included, until the next purge an hour later."""
+    old_text, new_text = "le serious game c'est quand ?", "et qui organise le serious game ?"
+    save(open_store(store_config, monkeypatch, days="0"), "course", session(NOW - 40 * DAY, old_text))
+    store = open_store(store_config, monkeypatch, days="30", purge_on_start=False)
+    tracker = asyncio.run(store.retrieve("course"))  # the user comes back: Rasa holds the old session
+    assert tracker is not None and len(tracker.events) == 7
+    counts = store.purge()  # meanwhile, the conversation is purged
+    assert counts.conversations == 1 and rows(store, "course") == []
+    now = time.time()
+    for event in session(now, new_text):  # Rasa starts a new session and answers
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+    stored = rows(store, "course")
+    assert all(e["timestamp"] >= now for e in stored), [(e["event"], e["timestamp"]) for e in stored]
+    assert [e.get("text") for e in stored if e["event"] == "user"] == [new_text]
+    assert len(stored) == 7  # the new session whole
+    # The conversation goes on, aligned: the next turn is stored after it, once.
+    tracker = asyncio.run(store.retrieve("course"))
+    tracker.update(UserUttered("merci", intent={"name": "thanks", "confidence": 0.9}, timestamp=time.time()))
+    asyncio.run(store.save(tracker))
+    assert [e.get("text") for e in rows(store, "course") if e["event"] == "user"] == [new_text, "merci"]
 
 
 def test_zero_keeps_everything(store_config, monkeypatch):

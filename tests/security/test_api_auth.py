@@ -1,18 +1,31 @@
 """Rasa's HTTP API answers nobody without the token; the public routes say nothing sensitive; no client
-(page, widget, channels) needs the token; no command starts Rasa's API without one."""
+(page, widget, channels) needs the token; no command starts Rasa's API without one.
+
+The page, facing the internet, never holds the API token (with it, PUT /model loads a model without its
+signature): it reads a conversation with a JWT for that conversation alone, signed with a key of its own,
+and Rasa refuses any other JWT signed with that key (an admin one above all)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import stat
+import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+import jwt
 import pytest
 import requests
+from aiohttp.test_utils import TestClient, TestServer
 
-from bot.runtime.launcher import StartupError, rasa_server_command
+from bot.runtime.launcher import StartupError, rasa_server_command, web_environment
 from bot.runtime.settings import PROJECT_ROOT, api_token, load_settings, local_secret
-from tests.support.servers import ACTION_TOKEN, API_TOKEN, Server
+from bot.web import config as web_config
+from bot.web.app import create_app
+from bot.web.config import WebSettings, conversation_jwt, load_web_settings, rasa_jwt_arguments
+from tests.support.servers import ACTION_TOKEN, AGENTS_TEST_TOKEN, API_TOKEN, Server, start_rasa_server
 
 CONVERSATION = f"securite-{uuid.uuid4().hex[:8]}"
 # Every route of rasa/server.py (Rasa 3.6) but the two public ones; each with a body that would do no
@@ -164,3 +177,142 @@ def test_local_secrets_are_generated_once_private_and_never_empty(tmp_path, monk
     assert (
         local_secret("RASA_API_TOKEN", path, {"RASA_API_TOKEN": "depuis-l-environnement"}) == "depuis-l-environnement"
     )
+
+
+# --- the page's tokens: one conversation, never the API ----------------------------------------------
+
+PAGE_KEY = "cle-des-jetons-de-la-page-" + "0123456789abcdef" * 2
+PAGE_ORIGIN = "http://localhost:8080"
+
+
+def page_id() -> str:
+    return uuid.uuid4().hex  # as the widget draws them (PAGE_SENDER)
+
+
+@pytest.fixture(scope="module")
+def jwt_rasa(
+    trained_model: Path, action_server: Server, server_logs: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A Rasa server as `make run` starts it: the API token and the page's key (rasa_server_command)."""
+    folder = tmp_path_factory.mktemp("jwt-rasa")
+    server = start_rasa_server(
+        trained_model,
+        action_server.url,
+        folder,
+        folder / "tracker.db",
+        extra_args=rasa_jwt_arguments(PAGE_KEY),
+        AGENTS_WEBHOOK_TOKENS=AGENTS_TEST_TOKEN,
+    )
+    yield server
+    server.stop()
+
+
+def bearer(server: Server, method: str, path: str, body, token: str) -> requests.Response:
+    return requests.request(
+        method, server.url + path, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30
+    )
+
+
+def signed(claims: dict, key: str = PAGE_KEY) -> str:
+    return jwt.encode(claims, key, algorithm="HS256")
+
+
+def chat(server: Server, sender: str, text: str) -> None:
+    reply = requests.post(f"{server.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
+    assert reply.status_code == 200, reply.text
+
+
+def test_the_page_is_never_given_the_api_token(tmp_path, monkeypatch):
+    settings = load_settings({"RASA_HOST": "0.0.0.0", "RASA_PORT": "5006"})
+    # `make run` and the cluster pass their whole environment, RASA_API_TOKEN included.
+    env = web_environment(settings, {"WEB_PORT": "9000", "RASA_API_TOKEN": API_TOKEN}, API_TOKEN)
+    assert "RASA_API_TOKEN" not in env and API_TOKEN not in env.values()
+    assert env == {"WEB_PORT": "9000", "RASA_URL": "http://127.0.0.1:5006"}
+    # What the page does with it: reads its key from var/, never the API token (environment or var/rasa-api-token).
+    monkeypatch.setattr(web_config, "JWT_SECRET_PATH", tmp_path / "rasa-jwt-secret")
+    assert load_web_settings(env).token_provider() == ""  # no key yet: the history is unavailable, nothing else
+    for path in (PROJECT_ROOT / "bot" / "web").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert "api_token" not in source and "RASA_API_TOKEN" not in source, path
+
+
+def test_rasa_is_started_with_the_page_key_and_the_page_reads_the_same(tmp_path, monkeypatch):
+    monkeypatch.setattr(web_config, "JWT_SECRET_PATH", tmp_path / "var" / "rasa-jwt-secret")
+    command = rasa_server_command(load_settings({}), tmp_path / "m.tar.gz", "un-jeton")
+    key = command[command.index("--jwt-secret") + 1]
+    assert command[command.index("--jwt-method") + 1] == "HS256" and len(key) >= 32
+    assert stat.S_IMODE((tmp_path / "var" / "rasa-jwt-secret").stat().st_mode) == 0o600
+    assert key != "un-jeton" and load_web_settings({}).token_provider() == key
+    again = rasa_server_command(load_settings({}), tmp_path / "m.tar.gz", "un-jeton")
+    assert again[again.index("--jwt-secret") + 1] == key  # generated once
+
+
+def test_a_conversation_token_reads_its_own_conversation_and_nothing_else(jwt_rasa):
+    mine, other = page_id(), page_id()
+    chat(jwt_rasa, mine, "quand a lieu le serious game ?")
+    chat(jwt_rasa, other, "qui organise l'atelier sur les communs ?")
+    token = conversation_jwt(f"rest:{mine}", PAGE_KEY)
+    reply = bearer(jwt_rasa, "GET", f"/conversations/rest:{mine}/tracker", None, token)
+    assert reply.status_code == 200, reply.text
+    assert "quand a lieu le serious game ?" in [e.get("text") for e in reply.json()["events"]]
+    refused = bearer(jwt_rasa, "GET", f"/conversations/rest:{other}/tracker", None, token)
+    assert refused.status_code == 403 and "communs" not in refused.text
+    for method, path, body in [("PUT", "/model", {"model_file": "/chemin/inexistant.tar.gz"}), ("POST", "/model/train", {})]:
+        assert bearer(jwt_rasa, method, path, body, token).status_code == 403, path
+    status = requests.get(f"{jwt_rasa.url}/status", params={"token": API_TOKEN}, timeout=30)
+    assert status.status_code == 200 and status.json()["model_file"]  # the API token still works, the model is there
+
+
+@pytest.mark.parametrize(
+    "method, path, body",
+    [*PROTECTED, UNLOAD],
+    ids=[f"{m} {p.replace(CONVERSATION, '<id>')}" for m, p, _ in [*PROTECTED, UNLOAD]],
+)
+def test_no_route_opens_to_another_conversation_s_token(jwt_rasa, method, path, body):
+    assert_refused(bearer(jwt_rasa, method, path, body, conversation_jwt(f"rest:{page_id()}", PAGE_KEY)), "autre")
+
+
+@pytest.mark.parametrize("method, path, body", [("GET", "/status", None), *PROTECTED[2:4], PROTECTED[-1], UNLOAD])
+def test_the_page_key_cannot_sign_any_other_token(jwt_rasa, method, path, body):
+    """Whoever holds the page's key could sign an admin token (Rasa gives it every route): refused (401)."""
+    now = int(time.time())
+    conversation = f"rest:{page_id()}"
+    path = path.replace(CONVERSATION, conversation)
+    forged = {
+        "admin": {"user": {"username": conversation, "role": "admin"}, "exp": now + 60},
+        "no role": {"user": {"username": conversation}, "exp": now + 60},
+        "agents' conversation": {"user": {"username": "mattermost:canal:agent", "role": "user"}, "exp": now + 60},
+        "no expiry": {"user": {"username": conversation, "role": "user"}},
+        "valid for a day": {"user": {"username": conversation, "role": "user"}, "exp": now + 86400},
+        "expired": {"user": {"username": conversation, "role": "user"}, "exp": now - 600},  # sanic-jwt: 60 s leeway
+    }
+    for name, claims in forged.items():
+        reply = bearer(jwt_rasa, method, path, body, signed(claims))
+        assert reply.status_code == 401, (name, reply.status_code, reply.text[:200])
+    assert bearer(jwt_rasa, method, path, body, conversation_jwt(conversation, "une-autre-cle" * 4)).status_code == 401
+    status = requests.get(f"{jwt_rasa.url}/status", params={"token": API_TOKEN}, timeout=30)
+    assert status.status_code == 200 and status.json()["model_file"]
+
+
+def test_the_page_reads_its_history_without_the_api_token(jwt_rasa):
+    """The page's own code, against the real Rasa server: chat, then the history, with the page's key only."""
+    sender = page_id()
+
+    async def main() -> None:
+        settings = WebSettings(rasa_url=jwt_rasa.url, token_provider=lambda: PAGE_KEY, rasa_timeout=60)
+        async with TestClient(TestServer(create_app(settings))) as client:
+            said = await client.post(
+                "/api/chat", json={"sender": sender, "message": "quand a lieu le serious game ?"}, headers={"Origin": PAGE_ORIGIN}
+            )
+            assert said.status == 200, await said.text()
+            history = await client.get(f"/api/history?sender={sender}")
+            assert history.status == 200, await history.text()
+            messages = (await history.json())["messages"]
+            assert messages[0] == {"from": "user", "text": "quand a lieu le serious game ?"}
+            assert any("25 novembre" in m["text"] for m in messages if m["from"] == "bot")
+
+        wrong = WebSettings(rasa_url=jwt_rasa.url, token_provider=lambda: "une-autre-cle" * 4, rasa_timeout=60)
+        async with TestClient(TestServer(create_app(wrong))) as client:
+            assert (await client.get(f"/api/history?sender={sender}")).status == 503
+
+    asyncio.run(main())

@@ -16,7 +16,7 @@ import pytest
 import redis
 import requests
 
-from bot.runtime.channels.client_ip import client_ip, parse_networks
+from bot.runtime.channels.client_ip import client_ip, limit_address, parse_networks
 from bot.runtime.channels.ratelimit import (
     TOO_MANY_FROM_ADDRESS,
     MemoryBackend,
@@ -64,6 +64,32 @@ def test_per_address_limit_on_rest(guarded_rasa):
     assert statuses == [200] * IP_BURST
     assert_429(rest_from(guarded_rasa, "198.51.100.1"), TOO_MANY_FROM_ADDRESS)
     assert rest_from(guarded_rasa, "198.51.100.2").status_code == 200  # another visitor has its own budget
+
+
+def test_rotating_ipv6_addresses_of_one_64_share_one_budget(guarded_rasa):
+    """A client picks any address of its /64 at will: rotating them buys no fresh budget."""
+    rotating = [f"2001:db8:42:7:{uuid.uuid4().hex[:4]}:{i:x}::{i + 1:x}" for i in range(IP_BURST + 1)]
+    statuses = [rest_from(guarded_rasa, address).status_code for address in rotating]
+    assert statuses[:IP_BURST] == [200] * IP_BURST
+    assert_429(rest_from(guarded_rasa, "2001:db8:42:7::abcd"), TOO_MANY_FROM_ADDRESS)
+    assert rest_from(guarded_rasa, "2001:db8:42:8::1").status_code == 200  # the next /64: another subscriber
+    assert rest_from(guarded_rasa, "::ffff:198.51.100.90").status_code == 200  # an IPv4 client, as IPv4
+
+
+def test_a_public_client_cannot_lock_an_agent_out(guarded_rasa):
+    """Mattermost ids are visible to the whole team: REST refuses them (400) before spending any budget."""
+    channel, user = mm_id(), mm_id()
+    for i in range(SENDER_BURST + 2):
+        reply = rest_from(guarded_rasa, f"198.51.100.{120 + i}", f"osmose:{channel}:{user}")
+        assert reply.status_code == 400, reply.text
+        assert reply.json() == {"error": "champ sender : le caractère « : » est réservé aux canaux internes"}
+    agent = requests.post(
+        guarded_rasa.url + AGENTS,
+        json=generic("bonjour", channel_id=channel, user_id=user),
+        headers={"X-Forwarded-For": "198.51.100.119"},
+        timeout=30,
+    )
+    assert agent.status_code == 200 and agent.json().get("text"), agent.text
 
 
 def test_per_sender_limit_on_rest(guarded_rasa):
@@ -114,7 +140,7 @@ def test_per_address_limit_on_the_agents_channel_before_the_token(guarded_rasa):
 
 
 def test_per_sender_limit_on_socketio(guarded_rasa):
-    session = new_sender()
+    session = new_sender()  # asked for, replaced by a server-issued one (socketio_exchange sends that one)
     events = [("user_uttered", {"message": f"bonjour {i}", "session_id": session}) for i in range(SENDER_BURST + 2)]
     received = asyncio.run(socketio_exchange(guarded_rasa.url, events, settle=3, timeout=60, session_id=session))
     assert sum(1 for m in received if m.get("text") == TOO_MANY) >= 1, received
@@ -256,3 +282,25 @@ def test_client_address():
     assert client_ip("10.1.2.3", "198.51.100.1:4711", parse_networks("10.0.0.0/8")) == "198.51.100.1"
     with pytest.raises(ValueError, match="TRUSTED_PROXIES"):
         parse_networks("10.0.0.0/8, proxy.interne")
+
+
+def test_the_per_address_limit_counts_an_ipv6_client_by_its_64():
+    assert limit_address("203.0.113.9") == "203.0.113.9"
+    assert limit_address("203.0.113.10") == "203.0.113.10"  # IPv4: each address alone
+    assert limit_address("2001:db8:1:2:a:b:c:d") == limit_address("2001:db8:1:2::1") == "2001:db8:1:2::/64"
+    assert limit_address("2001:db8:1:3::1") == "2001:db8:1:3::/64"
+    assert limit_address("::ffff:203.0.113.9") == "203.0.113.9"  # IPv4-mapped: the IPv4 client
+    assert limit_address("[2001:db8:1:2::5]:443") == "2001:db8:1:2::/64"
+    assert limit_address("fe80::1%eth0") == "fe80::/64"
+    assert limit_address("inconnue") == "inconnue"
+
+
+def test_rotating_ipv6_addresses_are_refused_by_the_limiter():
+    """The reported bypass, on the limiter itself: 500 messages from rotating addresses of one /64."""
+    limits = RateLimits(RateLimitSettings(sender=Rate(0, 1), ip=Rate(6, 4)))
+
+    async def scenario() -> list:
+        return [await limits.check(None, f"2001:db8:7:9:{i:x}::{i:x}", "REST") for i in range(500)]
+
+    refusals = asyncio.run(scenario())
+    assert refusals[:4] == [None] * 4 and all(r is not None and r.reason == TOO_MANY_FROM_ADDRESS for r in refusals[4:])

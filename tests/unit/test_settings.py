@@ -150,7 +150,7 @@ def test_secrets_stay_out_of_the_repr() -> None:
             "ACTION_SERVER_TOKEN": "jeton-actions",
             "TRACKER_PASSWORD": "mot-de-passe",
             "MODEL_SIGNING_KEY": "cle",
-            "AGENTS_WEBHOOK_TOKENS": "jeton-agents",
+            "AGENTS_WEBHOOK_TOKENS": "jeton-agents-0123456789abcd",
             "REDIS_URL": "redis://:secret@cache:6379/0",
         }
     )

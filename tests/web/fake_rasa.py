@@ -35,7 +35,7 @@ def create_app() -> web.Application:
 
     async def webhook(request: web.Request) -> web.Response:
         body = await request.json()
-        events = conversations.setdefault(body["sender"], [])
+        events = conversations.setdefault(f"rest:{body['sender']}", [])  # as Rasa's REST channel keeps it
         events.append({"event": "user", "text": body["message"]})
         if body["message"].startswith("/choisir"):
             reply = [{"text": f"Vous avez choisi {body['message'][-3]}."}]

@@ -329,7 +329,7 @@ def test_history_reads_the_tracker_with_the_token_and_shows_button_titles() -> N
                 {"from": "bot", "text": "Jeudi 19 novembre 2020."},
             ]
         }
-        assert fake.tracker_queries == [{"sender": SENDER, "include_events": "AFTER_RESTART", "token": TOKEN}]
+        assert fake.tracker_queries == [{"sender": f"rest:{SENDER}", "include_events": "AFTER_RESTART", "token": TOKEN}]
         assert (await client.get("/api/history?sender=x")).status == 400
         cross_site = await client.get(f"/api/history?sender={SENDER}", headers={"Sec-Fetch-Site": "cross-site"})
         assert cross_site.status == 403

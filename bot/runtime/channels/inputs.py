@@ -6,6 +6,12 @@ its stricter identifier rule. Every refusal is a `RejectedInput` with an HTTP st
 reason and a stable code; the page's are `InvalidRequest`s, worded for the visitor. Anything
 accepted is safe to store (UTF-8 encodable, no control characters, bounded sizes) and to run
 through NLU.
+
+Each channel has its own namespace of conversations: the tracker's sender id is the channel's
+prefix, ":" and the id the client gave (`rest:<id>`, `socketio:<id>`), while the agents' channel
+builds `mattermost:<channel>:<user>` / `osmose:…` ids itself. The public channels (REST, socket.io)
+refuse ":" in an id (`validate_public_sender`) and drop the metadata keys another channel writes
+(`public_metadata`): a citizen cannot name, write into or read an agent's conversation.
 """
 
 from __future__ import annotations
@@ -24,6 +30,12 @@ MAX_SENDER_CHARS = 128
 MAX_METADATA_DEPTH = 8
 # The page's conversation ids, drawn by the widget: they also appear in its URLs (/api/history?sender=).
 PAGE_SENDER = re.compile(r"[A-Za-z0-9_-]{16,64}")
+# Between a channel's prefix and the id inside it (`rest:<id>`, `mattermost:<channel>:<user>`).
+SENDER_SEPARATOR = ":"
+REST_NAMESPACE = "rest"
+SOCKETIO_NAMESPACE = "socketio"
+# Metadata only a channel of ours writes (the agents' channel: bot/runtime/channels/agents/payloads.py).
+RESERVED_METADATA_KEYS = frozenset({"agents"})
 _DROPPED_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn")
 
 
@@ -99,6 +111,30 @@ def validate_sender(value: Any, name: str = "sender", pattern: Optional[re.Patte
     return value
 
 
+def validate_public_sender(value: Any, name: str = "sender") -> str:
+    """A conversation id from a public channel (REST, socket.io): `validate_sender`, without ":"."""
+    value = validate_sender(value, name)
+    if SENDER_SEPARATOR in value:
+        raise RejectedInput(
+            400,
+            f"champ {name} : le caractère « {SENDER_SEPARATOR} » est réservé aux canaux internes",
+            "identifiant_invalide",
+        )
+    return value
+
+
+def namespaced(namespace: str, sender: str) -> str:
+    """The tracker's sender id of `sender` in a channel's namespace: `rest:<sender>`."""
+    return f"{namespace}{SENDER_SEPARATOR}{sender}"
+
+
+def public_metadata(metadata: dict) -> dict:
+    """Metadata from a public channel without the keys reserved to our own channels (dropped)."""
+    if not RESERVED_METADATA_KEYS.intersection(metadata):
+        return metadata
+    return {key: value for key, value in metadata.items() if key not in RESERVED_METADATA_KEYS}
+
+
 def validate_page_sender(value: Any) -> str:
     """The page's conversation id: `validate_sender` with PAGE_SENDER, refused in one sentence."""
     try:
@@ -155,12 +191,14 @@ def validate_metadata(value: Any) -> dict:
 
 
 def validate_fields(data: Any, metadata_key: str = "metadata", sender_key: str = "sender") -> Inbound:
-    """A decoded JSON object {sender, message, metadata?} -> Inbound, or RejectedInput."""
+    """A decoded JSON object {sender, message, metadata?} of a public channel -> Inbound, or RejectedInput.
+
+    The sender is a public one (no ":"); reserved metadata keys are dropped."""
     if not isinstance(data, dict):
         raise RejectedInput(400, 'objet JSON attendu : {"sender": …, "message": …}')
-    sender = validate_sender(data.get(sender_key))
+    sender = validate_public_sender(data.get(sender_key), sender_key)
     text = validate_text(data.get("message"))
-    return Inbound(sender, text, validate_metadata(data.get(metadata_key)))
+    return Inbound(sender, text, public_metadata(validate_metadata(data.get(metadata_key))))
 
 
 def validate_rest_body(body: bytes, max_bytes: int = MAX_BODY_BYTES) -> Inbound:

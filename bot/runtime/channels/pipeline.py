@@ -1,10 +1,14 @@
 """The one path of a valid message through every channel (REST, socket.io, agents).
 
-A channel parses its payload (bot/runtime/channels/inputs.py), then hands the sender, the client's
-address and the call to Rasa to `Intake.process` (or `Intake.start` when it must answer before the
-processing ends) and formats the `Outcome` on its own transport:
+A channel parses its payload (bot/runtime/channels/inputs.py), builds the message Rasa gets with
+`Intake.user_message`, then hands its sender, the client's address and the call to Rasa to
+`Intake.process` (or `Intake.start` when it must answer before the processing ends) and formats
+the `Outcome` on its own transport:
 
-1. the per-address and per-sender rate limits (bot/runtime/channels/ratelimit.py, shared through Redis
+0. `user_message`: personal data (bot/domain/personal_data.py) is masked in the text before Rasa,
+   NLU included, sees it; a public channel's sender goes into its namespace (`rest:<id>`,
+   `socketio:<id>`) and loses the metadata keys reserved to our own channels;
+1. the per-address and per-sender rate limits, counted apart for each channel (bot/runtime/channels/ratelimit.py, shared through Redis
    when configured), then the bound on one sender's messages still being processed (this process):
    `Refused` (429, with the seconds to wait);
 2. processing inside one of the slots shared by all channels (bot/runtime/channels/admission.py):
@@ -24,8 +28,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Optional, Union
 
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from bot.domain.personal_data import pii_spans
 from bot.runtime.channels.admission import ADMISSION, Overloaded
 from bot.runtime.channels.client_ip import Network, client_ip, trusted_proxies
+from bot.runtime.channels.inputs import namespaced, public_metadata, validate_public_sender
 from bot.runtime.channels.limits import DEFAULT_MAX_IN_FLIGHT, SenderGate
 from bot.runtime.channels.ratelimit import RateLimits, shared_limits
 from bot.runtime.channels.texts import catalogue_contact, temporary_error
@@ -94,19 +102,58 @@ def temporary_error_text() -> str:
     return temporary_error(catalogue_contact())
 
 
+def masked_text(text: str) -> str:
+    """`text` with its personal data replaced by the placeholders; the rest of the text untouched."""
+    spans = pii_spans(text)
+    if not spans:
+        return text
+    pieces, cursor = [], 0
+    for found in sorted(spans):
+        if found.start < cursor:  # overlapping finds: the first one covers it
+            continue
+        pieces += [text[cursor : found.start], found.placeholder]
+        cursor = found.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
 class Intake:
     """One channel's door to Rasa: `await process(sender, ip, handle)` -> Outcome.
 
-    `handle` is the call to Rasa (`functools.partial(on_new_message, message)`); `channel` names the
-    channel in the logs.
+    `handle` is the call to Rasa (`functools.partial(on_new_message, message)`, the message built by
+    `user_message`); `channel` names the channel in the logs and in the rate-limit keys; `namespace`
+    (public channels: "rest", "socketio") prefixes the senders' ids in the tracker store.
     """
 
     def __init__(
-        self, channel: str = "", limits: Optional[RateLimits] = None, max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
+        self,
+        channel: str = "",
+        limits: Optional[RateLimits] = None,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+        namespace: Optional[str] = None,
     ) -> None:
         self.channel = channel
+        self.namespace = namespace
         self.limits = limits or shared_limits()
         self.gate = SenderGate(max_in_flight)
+
+    def user_message(
+        self,
+        text: str,
+        output: OutputChannel,
+        sender: str,
+        input_channel: Optional[str] = None,
+        message_id: Optional[str] = None,
+        metadata: Optional[dict] = None,
+    ) -> UserMessage:
+        """The message Rasa gets (UserMessage's arguments): personal data masked before the NLU sees it;
+        on a public channel, the sender in its namespace and the reserved metadata keys dropped."""
+        if self.namespace is not None:
+            sender = namespaced(self.namespace, validate_public_sender(sender))
+            metadata = public_metadata(metadata) if metadata else metadata
+        return UserMessage(
+            masked_text(text), output, sender, input_channel=input_channel, message_id=message_id, metadata=metadata or None
+        )
 
     async def process(self, sender: str, ip: Optional[str], handle: Callable[[], Awaitable[Any]]) -> Outcome:
         refused = await self._admit(sender, ip)
@@ -125,12 +172,12 @@ class Intake:
 
     async def check_address(self, ip: Optional[str]) -> Optional[Refused]:
         """The per-address limit alone, for a channel that must check it before it knows the sender."""
-        refusal = await self.limits.check(None, ip)
+        refusal = await self.limits.check(None, ip, self.channel)
         return None if refusal is None else Refused(refusal.reason, refusal.retry_after)
 
     async def _admit(self, sender: str, ip: Optional[str]) -> Optional[Refused]:
         """Rate limits, then the in-flight gate: None when admitted (the sender must then leave the gate)."""
-        refusal = await self.limits.check(sender, ip)
+        refusal = await self.limits.check(sender, ip, self.channel)
         if refusal is not None:
             return Refused(refusal.reason, refusal.retry_after)
         busy = self.gate.enter(sender)

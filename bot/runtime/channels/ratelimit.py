@@ -12,6 +12,10 @@ the timestamp atomically, on Redis' clock, so several Rasa instances share one b
 fails, the limits fall back to this process' memory for a few seconds (a warning is logged, the
 message is never refused because of Redis, never a 500). Keys are hashed: no conversation id or
 address is written to Redis.
+
+Keys: each channel counts apart (`limit_keys`: the channel's name is part of both keys), so that no
+public message can spend an agent's budget; an address is counted as `client_ip.limit_address` says
+(an IPv6 client by its /64, which it cannot escape by rotating addresses).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from bot.runtime.channels.client_ip import limit_address
 from bot.runtime.channels.texts import TOO_MANY
 from bot.runtime.settings import load_settings
 
@@ -177,8 +182,18 @@ def _key(kind: str, value: str) -> str:
     return f"{KEY_PREFIX}:{kind}:{hashlib.sha256(value.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}"
 
 
+def limit_keys(channel: str, sender: Optional[str], ip: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    """The (address, sender) keys of a message of `channel`, hashed; None for what is unknown.
+
+    The channel is in both: the same id or address on another channel has its own budget."""
+    # "\x1f" (unit separator) cannot be in a channel name: ("a", "b:c") and ("a:b", "c") never share a key.
+    address_key = _key("ip", f"{channel}\x1f{limit_address(ip)}") if ip else None
+    sender_key = _key("sender", f"{channel}\x1f{sender}") if sender else None
+    return address_key, sender_key
+
+
 class RateLimits:
-    """`await check(sender, ip)`: None when the message may go on, else a Refusal (429)."""
+    """`await check(sender, ip, channel)`: None when the message may go on, else a Refusal (429)."""
 
     def __init__(self, settings: Optional[RateLimitSettings] = None, backend: Optional[Any] = None) -> None:
         self.settings = settings or RateLimitSettings()
@@ -186,13 +201,14 @@ class RateLimits:
             backend = RedisBackend(self.settings.redis_url) if self.settings.redis_url else MemoryBackend()
         self.backend = backend
 
-    async def check(self, sender: Optional[str], ip: Optional[str]) -> Optional[Refusal]:
-        for kind, value, rate, reason in (
-            ("ip", ip, self.settings.ip, TOO_MANY_FROM_ADDRESS),
-            ("sender", sender, self.settings.sender, TOO_MANY),
+    async def check(self, sender: Optional[str], ip: Optional[str], channel: str = "") -> Optional[Refusal]:
+        address_key, sender_key = limit_keys(channel, sender, ip)
+        for key, rate, reason in (
+            (address_key, self.settings.ip, TOO_MANY_FROM_ADDRESS),
+            (sender_key, self.settings.sender, TOO_MANY),
         ):
-            if value and rate.enabled:
-                wait = await self.backend.spend(_key(kind, value), rate)
+            if key and rate.enabled:
+                wait = await self.backend.spend(key, rate)
                 if wait > 0:
                     return Refusal(reason, max(1, math.ceil(wait)))
         return None

@@ -3,8 +3,12 @@
 In credentials.yml in place of `rest:`. What changes for a client:
 - a malformed request gets a 4xx and `{"error": "<raison en français>"}`: body over 4 Kio (413),
   not UTF-8, not JSON or nested too deep, not an object, `sender` missing/not text/control
-  characters, `message` missing/not text/empty once control characters are dropped (400), over
-  2,000 characters (413), `metadata` not an object (400);
+  characters/with ":" (400), `message` missing/not text/empty once control characters are dropped
+  (400), over 2,000 characters (413), `metadata` not an object (400);
+- the conversation is `rest:<sender>` in the tracker store (its own namespace: no REST client can
+  name another channel's conversation, bot/runtime/channels/inputs.py); the replies' `recipient_id`
+  stays the client's `sender`; `metadata.agents` (the agents' channel's) is dropped;
+- personal data is masked in the text before Rasa sees it (bot/runtime/channels/pipeline.py);
 - more messages than the per-address or per-sender rate limits allow (RATE_LIMIT_* variables,
   shared through Redis with REDIS_URL: bot/runtime/channels/ratelimit.py), or more than `max_in_flight`
   of one sender's messages still being processed: 429 with `Retry-After` and a French reason;
@@ -30,7 +34,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.runtime import action_calls as actions
-from bot.runtime.channels.inputs import MAX_BODY_BYTES, RejectedInput, validate_rest_body
+from bot.runtime.channels.inputs import MAX_BODY_BYTES, REST_NAMESPACE, RejectedInput, validate_rest_body
 from bot.runtime.channels.limits import DEFAULT_MAX_IN_FLIGHT
 from bot.runtime.channels.pipeline import Failed, Intake, Processed, request_client_ip
 
@@ -51,11 +55,17 @@ class HardenedRestInput(InputChannel):
                 "Canal REST : rate_burst et rate_per_second sont ignorés ; limites de débit par "
                 "RATE_LIMIT_SENDER_PER_MINUTE et RATE_LIMIT_SENDER_BURST (docs/securite.md)."
             )
-        intake = Intake("REST", max_in_flight=int(credentials.get("max_in_flight", DEFAULT_MAX_IN_FLIGHT)))
+        intake = Intake(
+            "REST",
+            max_in_flight=int(credentials.get("max_in_flight", DEFAULT_MAX_IN_FLIGHT)),
+            namespace=REST_NAMESPACE,
+        )
         return cls(intake, int(credentials.get("max_body_bytes", MAX_BODY_BYTES)))
 
     def __init__(self, intake: Optional[Intake] = None, max_body_bytes: int = MAX_BODY_BYTES) -> None:
-        self.intake = intake or Intake("REST")
+        self.intake = intake or Intake("REST", namespace=REST_NAMESPACE)
+        if self.intake.namespace is None:  # REST senders never share the agents' (or any other) namespace
+            self.intake.namespace = REST_NAMESPACE
         self.max_body_bytes = max_body_bytes
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -81,12 +91,17 @@ class HardenedRestInput(InputChannel):
         except RejectedInput as exc:
             return response.json({"error": exc.reason}, status=exc.status)
         collector = CollectingOutputChannel()
-        message = UserMessage(
-            inbound.text, collector, inbound.sender, input_channel=self.name(), metadata=inbound.metadata or None
+        message = self.intake.user_message(
+            inbound.text, collector, inbound.sender, input_channel=self.name(), metadata=inbound.metadata
         )
-        outcome = await self.intake.process(inbound.sender, client_ip, functools.partial(on_new_message, message))
-        if isinstance(outcome, Processed):
-            return response.json(collector.messages)
+        outcome = await self.intake.process(message.sender_id, client_ip, functools.partial(on_new_message, message))
+        if isinstance(outcome, Processed):  # addressed to the client's own id, not the tracker's
+            return response.json(
+                [
+                    {**m, "recipient_id": inbound.sender} if m.get("recipient_id") == message.sender_id else m
+                    for m in collector.messages
+                ]
+            )
         retry_after = {"Retry-After": str(outcome.retry_after)}
         if isinstance(outcome, Failed):  # in the usual list shape, never a 200 with an empty list
             reply: Any = [{"recipient_id": inbound.sender, "text": outcome.reason}]

@@ -14,6 +14,18 @@ over a WebSocket. This subclass switches the check back on. In credentials.yml, 
 
 Requests without an Origin header (non-browser clients) are still served, as engineio does.
 
+Session ids are issued by the server, never chosen by the client: `<32 hex>.<32 hex>`, a random
+part and its HMAC-SHA256 under SOCKETIO_SESSION_SECRET (bot/runtime/settings.py; empty: a secret
+generated once in var/socketio-session-secret — instances behind one entry must share it). In Rasa,
+`session_request` confirmed any id the client sent and put the socket in that room, where Rasa
+emits the replies: knowing someone's id was enough to read their conversation. Here a
+`session_request` with a well-signed id gets it back (the browser's conversation survives a
+reload); any other id (forged, from another server, another channel's `mattermost:…`) gets a
+fresh one, never the room asked for. Every user message must carry the session of its own
+socket, signature checked again; another one is refused. The conversation is `socketio:<random
+part>` in the tracker store (the signature, the proof of ownership, is never stored), which is
+also the room of its sockets.
+
 The `session_request` and user-message handlers are Rasa's, fixed and hardened (pipeline.py).
 Rasa forgets to await `enter_room` (a coroutine in python-socketio 5), so with session persistence
 no reply ever reached the client. A payload of the wrong shape, an empty or oversized message, or
@@ -26,10 +38,14 @@ instead of silence; the replies of a turn are sent once it is stored.
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import json
 import logging
-import uuid
+import re
+import secrets
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, Optional
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -37,31 +53,86 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from bot.runtime import action_calls as actions
-from bot.runtime.channels.inputs import MAX_BODY_BYTES, RejectedInput, validate_metadata, validate_sender, validate_text
+from bot.runtime.channels.inputs import (
+    MAX_BODY_BYTES,
+    SOCKETIO_NAMESPACE,
+    RejectedInput,
+    namespaced,
+    validate_metadata,
+    validate_sender,
+    validate_text,
+)
 from bot.runtime.channels.pipeline import Intake, Processed, request_client_ip
+from bot.runtime.settings import VAR_DIR, local_secret
 from bot.web.config import load_web_settings, parse_origins
 
 logger = logging.getLogger(__name__)
 
+SESSION_SECRET_VARIABLE = "SOCKETIO_SESSION_SECRET"
+SESSION_SECRET_PATH = VAR_DIR / "socketio-session-secret"
+_SESSION_ID = re.compile(r"([0-9a-f]{32})\.([0-9a-f]{32})")
+NOT_THIS_SESSION = "Message refusé : session_id n'est pas la session de cette connexion (envoyez session_request)."
+NO_SESSION = "Message refusé : session inconnue ; envoyez session_request pour en obtenir une."
+
+
+def session_secret(path: Path = SESSION_SECRET_PATH) -> str:
+    """SOCKETIO_SESSION_SECRET, else a local secret generated once and kept in var/."""
+    return local_secret(SESSION_SECRET_VARIABLE, path)
+
+
+class SessionIds:
+    """Server-issued session ids: `<random>.<signature>`, the signature an HMAC-SHA256 of the random part."""
+
+    def __init__(self, secret: str) -> None:
+        if not secret:
+            raise ValueError("clé de signature des sessions socket.io vide")
+        self._key = hashlib.sha256(b"mois-socketio-session\x00" + secret.encode("utf-8")).digest()
+
+    def _signature(self, random_part: str) -> str:
+        return hmac.new(self._key, random_part.encode("ascii"), hashlib.sha256).hexdigest()[:32]
+
+    def issue(self) -> str:
+        random_part = secrets.token_hex(16)
+        return f"{random_part}.{self._signature(random_part)}"
+
+    def verify(self, value: Any) -> Optional[str]:
+        """`value` if it is an id this server (or one sharing its secret) issued, else None."""
+        match = _SESSION_ID.fullmatch(value) if isinstance(value, str) else None
+        if match is None or not hmac.compare_digest(match.group(2), self._signature(match.group(1))):
+            return None
+        return value
+
+    @staticmethod
+    def conversation(session_id: str) -> str:
+        """The id inside the channel's namespace: the random part (the tracker is `socketio:<it>`)."""
+        return session_id.split(".", 1)[0]
+
+
+def session_room(session_id: str) -> str:
+    """The room of a session's sockets, where its replies go: its conversation's tracker id."""
+    return namespaced(SOCKETIO_NAMESPACE, SessionIds.conversation(session_id))
+
 
 class _HeldBackOutput(SocketIOOutput):
-    """Rasa's socket.io output (same message shapes), sent once the turn is processed and stored."""
+    """Rasa's socket.io output (same message shapes), sent to `room` once the turn is processed and stored."""
 
-    def __init__(self, sio: Any, bot_message_evt: str) -> None:
+    def __init__(self, sio: Any, bot_message_evt: str, room: str) -> None:
         super().__init__(sio, bot_message_evt)
-        self.held: list[tuple[str, Any]] = []
+        self.room = room
+        self.held: list[Any] = []
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
-        self.held.append((socket_id, response))
+        self.held.append(response)  # socket_id is the tracker's sender id: the replies go to this turn's room
 
     async def release(self) -> None:
-        for room, response in self.held:
-            await self.sio.emit(self.bot_message_evt, response, room=room)
+        for response in self.held:
+            await self.sio.emit(self.bot_message_evt, response, room=self.room)
         self.held.clear()
 
 
 class OriginCheckedSocketIOInput(SocketIOInput):
     allowed_origins: tuple[str, ...] = ()
+    session_ids: Optional[SessionIds] = None
 
     @classmethod
     def name(cls) -> str:
@@ -92,24 +163,57 @@ class OriginCheckedSocketIOInput(SocketIOInput):
 
     def _harden_handlers(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         """Replace Rasa's `session_request` and user-message handlers (registering again replaces)."""
-        sio, intake = self.sio, Intake("socket.io")
+        sio, intake = self.sio, Intake("socket.io", namespace=SOCKETIO_NAMESPACE)
         assert sio is not None
+        if self.session_ids is None:
+            self.session_ids = SessionIds(session_secret())
+        ids, namespace = self.session_ids, self.namespace
 
         async def refuse(sid: str, reason: str) -> None:
             await sio.emit(self.bot_message_evt, {"text": f"Message refusé : {reason}."}, room=sid)
 
-        async def session_request(sid: str, data: Any = None) -> None:
-            session_id = data.get("session_id") if isinstance(data, dict) else None
+        async def bound_session(sid: str) -> Optional[str]:
             try:
-                session_id = validate_sender(session_id, "session_id") if session_id is not None else uuid.uuid4().hex
+                return (await sio.get_session(sid, namespace=namespace)).get("session_id")
+            except KeyError:  # disconnected meanwhile
+                return None
+
+        async def bind(sid: str, session_id: str) -> None:
+            """This socket holds `session_id` now (and only it): its room, its messages."""
+            previous = await bound_session(sid)
+            await sio.save_session(sid, {"session_id": session_id}, namespace=namespace)
+            if self.session_persistence:
+                if previous and previous != session_id:
+                    await sio.leave_room(sid, session_room(previous), namespace=namespace)
+                # AsyncServer.enter_room is a coroutine in python-socketio 5: Rasa 3.6 does not await it,
+                # so its sessions never join their room and the bot's replies reach nobody.
+                await sio.enter_room(sid, session_room(session_id), namespace=namespace)
+
+        async def session_request(sid: str, data: Any = None) -> None:
+            asked = data.get("session_id") if isinstance(data, dict) else None
+            try:
+                if asked is not None:
+                    validate_sender(asked, "session_id")
             except RejectedInput as exc:
                 await refuse(sid, exc.reason)
                 return
-            if self.session_persistence:
-                # AsyncServer.enter_room is a coroutine in python-socketio 5: Rasa 3.6 does not await it,
-                # so its sessions never join their room and the bot's replies reach nobody.
-                await sio.enter_room(sid, session_id, namespace=self.namespace)
+            # Only an id this server signed is given back; any other gets a fresh one, never its room.
+            session_id = ids.verify(asked) or ids.issue()
+            await bind(sid, session_id)
             await sio.emit("session_confirm", session_id, room=sid)
+
+        async def session_of(sid: str, data: dict) -> Optional[str]:
+            """The sender id of this socket's message (its session's random part), or None once refused."""
+            if not self.session_persistence:
+                return sid
+            claimed = validate_sender(data.get("session_id"), "session_id")
+            session_id, bound = ids.verify(claimed), await bound_session(sid)
+            if session_id is None or (bound is not None and bound != session_id):
+                await sio.emit(self.bot_message_evt, {"text": NOT_THIS_SESSION if bound else NO_SESSION}, room=sid)
+                return None
+            if bound is None:  # a signed id without session_request (a client that skips it): this socket's now
+                await bind(sid, session_id)
+            return SessionIds.conversation(session_id)
 
         async def handle_message(sid: str, data: Any = None) -> None:
             if not isinstance(data, dict):
@@ -119,24 +223,27 @@ class OriginCheckedSocketIOInput(SocketIOInput):
                 await refuse(sid, f"message trop volumineux (max. {MAX_BODY_BYTES // 1024} Kio)")
                 return
             try:
-                sender = validate_sender(data.get("session_id"), "session_id") if self.session_persistence else sid
+                sender = await session_of(sid, data)
+                if sender is None:
+                    return
                 text = validate_text(data.get("message"))
                 metadata = validate_metadata(data.get(self.metadata_key))
             except RejectedInput as exc:
                 await refuse(sid, exc.reason)
                 return
-            output = _HeldBackOutput(sio, self.bot_message_evt)
-            message = UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata or None)
+            room = namespaced(SOCKETIO_NAMESPACE, sender) if self.session_persistence else sid
+            output = _HeldBackOutput(sio, self.bot_message_evt, room)
+            message = intake.user_message(text, output, sender, input_channel=self.name(), metadata=metadata)
             outcome = await intake.process(
-                sender, _client_ip(sio, sid, self.namespace), functools.partial(on_new_message, message)
+                message.sender_id, _client_ip(sio, sid, namespace), functools.partial(on_new_message, message)
             )
             if isinstance(outcome, Processed):
                 await output.release()
             else:  # refused, overloaded, or a turn not stored (its replies are not shown): said in French
                 await sio.emit(self.bot_message_evt, {"text": outcome.reason}, room=sid)
 
-        sio.on("session_request", session_request, namespace=self.namespace)
-        sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
+        sio.on("session_request", session_request, namespace=namespace)
+        sio.on(self.user_message_evt, handle_message, namespace=namespace)
 
 
 def _encoded_size(data: Any) -> int:

@@ -6,6 +6,10 @@ What is deleted, beyond the retention period:
   the stored events of the current session to know which events of a tracker are new, so that
   part must not change under a running server (a session spans the retention period only if the
   user wrote at least once per session expiry for that long).
+
+A purge may run while Rasa holds a conversation it read before (another instance, `python -m bot purge`,
+this store after another conversation's write): the store never writes an event older than the
+retention period (tracker_store.py), so the next save cannot put purged events back.
 """
 
 from __future__ import annotations

@@ -17,7 +17,9 @@ GuardedSQLTrackerStore (endpoints.yml `type: bot.runtime.stores.tracker_store.Gu
 - masks email addresses and phone numbers in every event before writing it (bot/domain/personal_data.py):
   the NLU and the actions worked on the original text already, only the stored copy is masked;
 - deletes what is older than TRACKER_RETENTION_DAYS (bot/runtime/stores/retention.py) at start-up, then at
-  most once an hour after a write.
+  most once an hour after a write; and never writes an event older than that: a tracker read before a
+  purge (this store's, another instance's, `python -m bot purge`) would otherwise write the purged
+  events back, Rasa's store writing "the events beyond the stored count", now 0.
 """
 
 from __future__ import annotations
@@ -154,10 +156,16 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
         self._purge_if_due()
 
     async def _save_masked(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's SQLTrackerStore.save, with every event masked before it is written."""
+        """Rasa's SQLTrackerStore.save, with every event masked before it is written and none older than the
+        retention period."""
         await self.stream_events(tracker)  # no event broker is configured; one would receive unmasked events
+        horizon = retention.cutoff(self.retention_days)
+        expired = 0
         with self.session_scope() as session:
             for event in self._additional_events(session, tracker):
+                if horizon is not None and event.timestamp is not None and event.timestamp < horizon:
+                    expired += 1  # purged while this tracker was in memory: not brought back
+                    continue
                 data = mask_event(event.as_dict())
                 session.add(
                     self.SQLEvent(
@@ -170,6 +178,11 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
                     )
                 )
             session.commit()
+        if expired:
+            logger.info(
+                "%d événement(s) plus ancien(s) que la durée de conservation non réécrit(s) (purgé(s) pendant le tour).",
+                expired,
+            )
 
     def purge(self, now: Optional[float] = None) -> retention.PurgeCounts:
         """Delete what is older than the retention period (nothing when it is 0)."""

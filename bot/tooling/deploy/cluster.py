@@ -1,12 +1,21 @@
 """The production topology on one machine: PostgreSQL, Redis, N action servers, N Rasa instances and
-nginx in front, every process a child of this one (Ctrl-C stops them all).
+nginx in front, every process a child of this one, under the supervisor of `make run`
+(bot/runtime/supervisor.py): a piece that stops is started again, one that crashes in a loop stops
+everything, Ctrl-C stops them all.
 
 Each piece talks to the others only through addresses from the environment (TRACKER_*, REDIS_URL,
 ACTION_SERVER_URL, RASA_URL), so the same pieces run on separate hosts unchanged (deploy/README.md).
+
+Least privilege: the application connects to PostgreSQL as its own role `rasa` (no superuser: CONNECT on
+its database, USAGE and CREATE on its schema, owner of the tables it creates), with a password
+(scram-sha-256) over TCP; the superuser `postgres` has its own password and only the private Unix socket
+(folder 0700). Redis asks for a password (`requirepass`, given to the application in REDIS_URL). Every
+secret is a 0600 file of the cluster's folder, never a command-line argument.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -15,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
+from urllib.parse import quote
 
 import requests
 
@@ -37,13 +47,15 @@ from bot.runtime.settings import (
     process_environment,
     server_environment,
 )
+from bot.runtime.supervisor import Program, Supervisor, stopping_on_signals
 from bot.tooling.deploy.programs import chown_for_postgres, find_program, postgres_account
 from bot.tooling.processes import LoggedProcess, free_port
 
 CLUSTER_DIR = VAR_DIR / "cluster"
 NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "nginx.conf.template"
 DATABASE = "rasa"
-DATABASE_USER = "postgres"
+DATABASE_USER = "rasa"  # the application's role: not a superuser, rights on its own database only
+ADMIN_USER = "postgres"  # PostgreSQL's superuser: the launcher's, through the private socket only
 
 
 @dataclass(frozen=True)
@@ -84,7 +96,22 @@ class Ports:
         )
 
 
-Child = LoggedProcess
+@dataclass
+class Child(Program):
+    """A supervised piece of the cluster, its output in `log_path`."""
+
+    log_path: Path = Path()
+
+    def log_tail(self, lines: int = 40) -> str:
+        return LoggedProcess(self.name, self.process, self.log_path).log_tail(lines)
+
+
+def write_private(path: Path, text: str) -> None:
+    """`text` into a file only its owner can read (0600 from its creation, whatever the umask)."""
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
 
 
 @dataclass
@@ -97,13 +124,22 @@ class Cluster:
     postgres_options: tuple[str, ...] = ()
     model_path: Optional[Path] = None  # default: the latest model of MODELS_DIR, as `make run`
     log: Callable[[str], None] = print
-    children: list[Child] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.logs = self.root / "logs"
         self.token = self.base_env.get("RASA_API_TOKEN") or api_token()
         # TRACKER_PASSWORD, else a password generated once for this machine's cluster (0600 file).
         self.password = local_secret("TRACKER_PASSWORD", self.root / "tracker-password", self.base_env)
+        # The superuser's and Redis' passwords: files only (0600), the application never sees the first.
+        self.admin_password = local_secret("", self.root / "postgres-admin-password", {})
+        self.redis_password = local_secret("", self.root / "redis-password", {})
+        self.postgres_folder = self.root / "postgres"
+        self.socket_dir = self.postgres_folder / "socket"
+        self.supervisor = Supervisor(say=self.log, stop_timeout=30)
+
+    @property
+    def children(self) -> list[Child]:
+        return self.supervisor.programs  # type: ignore[return-value]
 
     # --- addresses ------------------------------------------------------------------------------------
     @property
@@ -115,16 +151,32 @@ class Cluster:
         return [f"http://127.0.0.1:{port}" for port in self.ports.rasa]
 
     @property
-    def redis_url(self) -> str:
+    def redis_address(self) -> str:
+        """REDIS_URL without its password, to show."""
         return f"redis://127.0.0.1:{self.ports.redis}/0"
 
+    @property
+    def redis_url(self) -> str:
+        return f"redis://:{quote(self.redis_password, safe='')}@127.0.0.1:{self.ports.redis}/0"
+
     def database_connection(self) -> dict:
+        """The application's connection (role `rasa`), as Rasa's tracker store makes it."""
         return {
             "host": "127.0.0.1",
             "port": self.ports.postgres,
             "user": DATABASE_USER,
             "password": self.password,
             "dbname": DATABASE,
+        }
+
+    def admin_connection(self, dbname: str = "postgres", password: Optional[str] = None) -> dict:
+        """The superuser's connection, through the private Unix socket."""
+        return {
+            "host": str(self.socket_dir),
+            "port": self.ports.postgres,
+            "user": ADMIN_USER,
+            "password": self.admin_password if password is None else password,
+            "dbname": dbname,
         }
 
     def shared_environment(self) -> dict[str, str]:
@@ -183,32 +235,35 @@ class Cluster:
             raise
         return self
 
-    def stop(self) -> None:
-        for child in reversed(self.children):
-            if child.process.poll() is None:
-                child.process.send_signal(signal.SIGINT if child.name == "postgres" else signal.SIGTERM)
-        for child in reversed(self.children):
-            try:
-                child.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                child.process.kill()
-                child.process.wait()
-        self.children.clear()
+    def supervise(self) -> int:
+        """Until Ctrl-C/SIGTERM (0) or a piece crashing in a loop (1): a piece that stops is started again."""
+        return self.supervisor.run()
 
-    def stopped_child(self) -> Optional[Child]:
-        return next((child for child in self.children if child.process.poll() is not None), None)
+    def stop(self) -> None:
+        """Every piece in reverse order (PostgreSQL on SIGINT: fast shutdown), SIGKILL after 30 s."""
+        self.supervisor.stop()
+        self.supervisor.programs.clear()
 
     # --- pieces ---------------------------------------------------------------------------------------
     def _spawn(self, name: str, command: list[str], env: Optional[dict] = None, **popen: object) -> Child:
         log_path = self.logs / f"{name}.log"
-        with open(log_path, "ab") as log:
-            # Own session: Ctrl-C reaches this launcher only, which stops the pieces in order.
-            popen.setdefault("cwd", PROJECT_ROOT)
-            process = subprocess.Popen(
-                command, env=env or self.base_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **popen
-            )  # type: ignore[arg-type]
-        child = Child(name, process, log_path)
-        self.children.append(child)
+        popen.setdefault("cwd", PROJECT_ROOT)
+
+        def spawn() -> subprocess.Popen:
+            with open(log_path, "ab") as log:
+                # Own session: Ctrl-C reaches this launcher only, which stops the pieces in order.
+                return subprocess.Popen(
+                    command,
+                    env=env or self.base_env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    **popen,  # type: ignore[arg-type]
+                )
+
+        stop_signal = signal.SIGINT if name == "postgres" else signal.SIGTERM
+        child = Child(name, spawn, stop_signal=stop_signal, log_path=log_path)
+        self.supervisor.start(child)
         return child
 
     def _wait(self, child: Child, ready: Callable[[], bool], timeout: float) -> None:
@@ -234,104 +289,187 @@ class Cluster:
 
         self._wait(child, ready, timeout)
 
+    # --- PostgreSQL -----------------------------------------------------------------------------------
+    def _private_folder(self, path: Path) -> None:
+        """A folder only PostgreSQL's account (and root) can enter."""
+        path.mkdir(parents=True, exist_ok=True)
+        path.chmod(0o700)
+        chown_for_postgres(path)
+
+    def _init_postgres(self) -> None:
+        """initdb, once: superuser `postgres` with its own password, scram-sha-256 on the socket and TCP."""
+        data = self.postgres_folder / "data"
+        if (data / "PG_VERSION").exists():
+            return
+        password_file = self.postgres_folder / "initdb-password"
+        write_private(password_file, self.admin_password)
+        chown_for_postgres(password_file)
+        try:
+            subprocess.run(
+                [
+                    find_program("initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    ADMIN_USER,
+                    "-E",
+                    "UTF8",
+                    "--auth-local=scram-sha-256",
+                    "--auth-host=scram-sha-256",
+                    f"--pwfile={password_file}",
+                    "--no-sync",
+                ],
+                check=True,
+                capture_output=True,
+                timeout=120,
+                cwd=self.postgres_folder,
+                **postgres_account(),
+            )
+        except subprocess.CalledProcessError as exc:
+            raise StartupError(f"initdb a échoué : {exc.stderr.decode(errors='replace').strip()[-300:]}") from None
+        finally:
+            password_file.unlink(missing_ok=True)
+
+    def _write_hba(self) -> Path:
+        """Who may connect, rewritten at each start (also over an older data folder's own pg_hba.conf)."""
+        hba = self.postgres_folder / "pg_hba.conf"
+        write_private(
+            hba,
+            "# Généré par `python -m bot cluster` à chaque démarrage ; tout le reste est refusé.\n"
+            f"local  all        {ADMIN_USER}                  scram-sha-256\n"
+            f'host   "{DATABASE}" "{DATABASE_USER}" 127.0.0.1/32 scram-sha-256\n',
+        )
+        chown_for_postgres(hba)
+        return hba
+
     def _start_postgres(self) -> None:
         import psycopg2
 
-        account = postgres_account()
-        folder = self.root / "postgres"
-        data = folder / "data"
-        folder.mkdir(parents=True, exist_ok=True)
-        chown_for_postgres(folder)
-        if not (data / "PG_VERSION").exists():
-            password_file = folder / "initdb-password"
-            password_file.write_text(self.password)
-            chown_for_postgres(password_file)
-            try:
-                subprocess.run(
-                    [
-                        find_program("initdb"),
-                        "-D",
-                        str(data),
-                        "-U",
-                        DATABASE_USER,
-                        "-E",
-                        "UTF8",
-                        "--auth-local=trust",
-                        "--auth-host=scram-sha-256",
-                        f"--pwfile={password_file}",
-                        "--no-sync",
-                    ],
-                    check=True,
-                    capture_output=True,
-                    timeout=120,
-                    cwd=folder,
-                    **account,
-                )
-            except subprocess.CalledProcessError as exc:
-                raise StartupError(f"initdb a échoué : {exc.stderr.decode(errors='replace').strip()[-300:]}") from None
-            finally:
-                password_file.unlink(missing_ok=True)
-        options = ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=100"]
+        folder = self.postgres_folder
+        self._private_folder(folder)
+        self._private_folder(self.socket_dir)
+        self._init_postgres()
+        options = [
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            "max_connections=100",
+            "-c",
+            f"hba_file={self._write_hba()}",
+            "-c",
+            "unix_socket_permissions=0700",
+            "-c",
+            "password_encryption=scram-sha-256",
+        ]
         for option in self.postgres_options:
             options += ["-c", option]
+        data = folder / "data"
         child = self._spawn(
             "postgres",
-            [find_program("postgres"), "-D", str(data), "-p", str(self.ports.postgres), "-k", str(folder), *options],
+            [
+                find_program("postgres"),
+                "-D",
+                str(data),
+                "-p",
+                str(self.ports.postgres),
+                "-k",
+                str(self.socket_dir),
+                *options,
+            ],
             cwd=folder,
-            **account,
+            **postgres_account(),
         )
-
-        def connect(dbname: str):
-            return psycopg2.connect(**dict(self.database_connection(), dbname=dbname), connect_timeout=2)
+        legacy = [self.password] if self.password != self.admin_password else []
 
         def ready() -> bool:
-            try:
-                connect("postgres").close()
+            for password in (self.admin_password, *legacy):
+                try:
+                    connection = psycopg2.connect(**self.admin_connection(password=password), connect_timeout=2)
+                except psycopg2.OperationalError as exc:
+                    if "password authentication failed" in str(exc):
+                        continue
+                    return False
+                try:
+                    if password != self.admin_password:
+                        # A cluster folder of an earlier version: the application's password was the superuser's.
+                        connection.autocommit = True
+                        with connection.cursor() as cursor:
+                            cursor.execute(f'ALTER ROLE "{ADMIN_USER}" PASSWORD %s', (self.admin_password,))
+                        self.log("  PostgreSQL : le superutilisateur a désormais son propre mot de passe")
+                finally:
+                    connection.close()
                 return True
-            except psycopg2.OperationalError as exc:
-                if "password authentication failed" in str(exc):
-                    raise StartupError(
-                        f"PostgreSQL refuse le mot de passe (TRACKER_PASSWORD ou {self.root}/tracker-password "
-                        f"différent de celui de {data}) : supprimez {folder} pour repartir de zéro."
-                    ) from None
-                return False
+            raise StartupError(
+                f"PostgreSQL refuse le mot de passe du superutilisateur ({self.root}/postgres-admin-password "
+                f"différent de celui de {data}) : supprimez {folder} pour repartir de zéro."
+            )
 
         self._wait(child, ready, 60)
-        connection = connect("postgres")
+        self._provision_database()
+
+    def _provision_database(self) -> None:
+        """The application's role and database, with only the rights it needs (idempotent, at each start)."""
+        import psycopg2
+        from psycopg2 import sql
+
+        role, database = sql.Identifier(DATABASE_USER), sql.Identifier(DATABASE)
+        attributes = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT"
+        connection = psycopg2.connect(**self.admin_connection())
         connection.autocommit = True  # CREATE DATABASE cannot run in a transaction
         try:
             with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (DATABASE_USER,))
+                verb = "ALTER" if cursor.fetchone() else "CREATE"
+                # The current TRACKER_PASSWORD at each start; psycopg2 quotes it as a literal.
+                cursor.execute(sql.SQL(f"{verb} ROLE {{}} {attributes} PASSWORD %s").format(role), (self.password,))
                 cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,))
                 if cursor.fetchone() is None:
-                    cursor.execute(f'CREATE DATABASE "{DATABASE}"')
+                    cursor.execute(sql.SQL("CREATE DATABASE {}").format(database))  # owned by the superuser
+                cursor.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(database))
+                cursor.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(database, role))
+        finally:
+            connection.close()
+        connection = psycopg2.connect(**self.admin_connection(DATABASE))
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
+                cursor.execute(sql.SQL("GRANT USAGE, CREATE ON SCHEMA public TO {}").format(role))
+                # Tables an earlier version created as superuser: the application's from now on.
+                cursor.execute(
+                    """SELECT c.relkind, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'S')
+                         AND pg_get_userbyid(c.relowner) <> %s
+                         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                                         AND d.objid = c.oid AND d.deptype IN ('a', 'i'))""",
+                    (DATABASE_USER,),
+                )
+                for kind, name in cursor.fetchall():
+                    statement = "ALTER SEQUENCE {} OWNER TO {}" if kind == "S" else "ALTER TABLE {} OWNER TO {}"
+                    cursor.execute(sql.SQL(statement).format(sql.Identifier("public", name), role))
         finally:
             connection.close()
 
+    # --- Redis ----------------------------------------------------------------------------------------
     def _start_redis(self) -> None:
         import redis
 
         folder = self.root / "redis"
         folder.mkdir(parents=True, exist_ok=True)
-        child = self._spawn(
-            "redis",
-            [
-                find_program("redis-server"),
-                "--port",
-                str(self.ports.redis),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(folder),
-            ],
+        folder.chmod(0o700)
+        config = folder / "redis.conf"
+        # The password in a 0600 file rather than on the command line (visible to every account in ps).
+        write_private(
+            config,
+            f'port {self.ports.redis}\nbind 127.0.0.1\nprotected-mode yes\nsave ""\nappendonly no\n'
+            f'dir "{folder}"\nrequirepass "{self.redis_password}"\n',
         )
+        child = self._spawn("redis", [find_program("redis-server"), str(config)])
 
         def ready() -> bool:
             try:
-                return bool(redis.Redis(port=self.ports.redis, socket_timeout=1).ping())
+                client = redis.Redis(port=self.ports.redis, password=self.redis_password, socket_timeout=1)
+                return bool(client.ping())
             except redis.RedisError:
                 return False
 
@@ -399,15 +537,9 @@ def _port_open(port: int) -> bool:
 
 
 def run_cluster(rasa_count: int, action_count: int, public_port: int) -> int:
-    """`make cluster`: start everything, print the addresses, wait for Ctrl-C or a stopped process."""
+    """`make cluster`: start everything, print the addresses, then supervise until Ctrl-C or a crash loop."""
     cluster = Cluster(ports=Ports.defaults(rasa_count, action_count, public_port))
-    stopping = False
-
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGTERM, cluster.supervisor.request_stop)  # Ctrl-C during start-up: KeyboardInterrupt
     print(
         f"Démarrage du cluster ({rasa_count} instances Rasa, {action_count} serveurs d'actions), journaux dans {cluster.logs}"
     )
@@ -416,28 +548,18 @@ def run_cluster(rasa_count: int, action_count: int, public_port: int) -> int:
     except KeyboardInterrupt:
         print("Interrompu.")
         return 130
-    signal.signal(signal.SIGINT, stop)
     ports = cluster.ports
     print(
         f"Entrée publique (nginx) : {cluster.public_url}/  (page, /webhooks/rest/webhook, /socket.io)\n"
         f"Instances Rasa (API)    : {', '.join(cluster.rasa_urls)}  jeton : var/rasa-api-token\n"
-        f"PostgreSQL              : 127.0.0.1:{ports.postgres} base {DATABASE}, utilisateur {DATABASE_USER}, "
-        f"mot de passe dans {cluster.root}/tracker-password\n"
-        f"Redis (verrous)         : {cluster.redis_url}\n"
+        f"PostgreSQL              : 127.0.0.1:{ports.postgres} base {DATABASE}, utilisateur {DATABASE_USER} "
+        f"(sans droits d'administration), mot de passe dans {cluster.root}/tracker-password\n"
+        f"Redis (verrous)         : {cluster.redis_address}, mot de passe dans {cluster.root}/redis-password\n"
         f"Publier un modèle partout : RASA_URLS={','.join(cluster.rasa_urls)} make retrain\n"
-        "Ctrl-C pour tout arrêter.",
+        f"Une pièce arrêtée est relancée (journaux dans {cluster.logs}) ; Ctrl-C pour tout arrêter.",
         flush=True,
     )
-    code = 0
-    while not stopping:
-        child = cluster.stopped_child()
-        if child is not None:
-            print(
-                f"{child.name} s'est arrêté (code {child.process.returncode}, voir {child.log_path}) : arrêt de l'ensemble."
-            )
-            code = 1
-            break
-        time.sleep(0.5)
-    print("Arrêt du cluster…", flush=True)
-    cluster.stop()
+    with stopping_on_signals(cluster.supervisor):
+        code = cluster.supervise()
+    print("Cluster arrêté.", flush=True)
     return code

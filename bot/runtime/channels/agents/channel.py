@@ -3,6 +3,14 @@
 A thin Sanic adapter: parsing, token check, formatting and reply shapes are the pure helpers
 of this package. Registered in credentials.yml as `bot.runtime.channels.agents.channel.AgentsInput`; accepted
 tokens come from the AGENTS_WEBHOOK_TOKENS environment variable only.
+
+A slow answer goes later to `response_url` only if its host and port are listed
+(AGENTS_RESPONSE_URL_HOSTS, https), and never through a redirection; without a list, the answer
+comes in the response or, too slow, a French apology does.
+
+Its blueprint also carries this project's one hook on Rasa's own Sanic app: Rasa's HTTP API takes
+no JWT but the page's one-conversation tokens (bot/web/config.py), so that the key the page holds
+cannot mint an admin token (PUT /model would load an unsigned model).
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from bot.runtime.channels.agents.payloads import (
 from bot.runtime.channels.agents.replies import FAILURE, TOO_SLOW, answer_prefix, reply_body, text_body, wait_body
 from bot.runtime.channels.agents.tokens import TOKENS_VARIABLE, configured_tokens, request_is_authorised
 from bot.runtime.channels.pipeline import Failed, Intake, Outcome, Processed, Refused, request_client_ip
+from bot.web.config import only_conversation_jwts
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +60,13 @@ class AgentsInput(InputChannel):
         if not tokens:
             logger.warning("%s est vide : le canal agents refusera toutes les requêtes (401).", TOKENS_VARIABLE)
         actions.install()  # apology instead of silence when the action server fails
-        return cls(ChannelOptions.from_credentials(credentials), tokens)
+        options = ChannelOptions.from_credentials(credentials)
+        if not options.response_url_hosts:
+            logger.warning(
+                "AGENTS_RESPONSE_URL_HOSTS est vide : aucune réponse différée (response_url) ; "
+                "une réponse plus lente que webhook_timeout est remplacée par un message d'excuse."
+            )
+        return cls(options, tokens)
 
     def __init__(self, options: Optional[ChannelOptions] = None, tokens: tuple[str, ...] = ()) -> None:
         self.options = options or ChannelOptions()
@@ -71,6 +86,11 @@ class AgentsInput(InputChannel):
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             return await self._receive(request, on_new_message)
+
+        @hook.listener("before_server_start")
+        async def conversation_jwts_only(app: Any, _loop: Any) -> None:
+            if only_conversation_jwts(app):
+                logger.info("API de Rasa : seuls les jetons JWT d'une conversation de la page sont acceptés.")
 
         return hook
 
@@ -107,6 +127,8 @@ class AgentsInput(InputChannel):
         can_defer = agent_request.response_url is not None and self.options.allows_response_url(
             agent_request.response_url
         )
+        if agent_request.response_url and not can_defer and self.options.response_url_hosts:
+            logger.warning("Canal agents : response_url hors de AGENTS_RESPONSE_URL_HOSTS, ignorée.")
         await asyncio.wait({task}, timeout=self.options.reply_timeout if can_defer else self.options.webhook_timeout)
         if task.done():
             body = self._answer(agent_request, task, collector)
@@ -153,12 +175,19 @@ class AgentsInput(InputChannel):
         await asyncio.wait({task})
         body = self._answer(agent_request, task, collector)
         try:
+            # No redirection followed: a listed host must not lead the answer anywhere else.
             async with (
                 aiohttp.ClientSession(timeout=RESPONSE_URL_TIMEOUT) as session,
-                session.post(agent_request.response_url, json=body) as reply,
+                session.post(agent_request.response_url, json=body, allow_redirects=False) as reply,
             ):
-                if reply.status >= 300:
-                    logger.warning("Canal agents : response_url a répondu %s.", reply.status)
+                if 300 <= reply.status < 400:
+                    logger.warning(
+                        "Canal agents : response_url a répondu par une redirection (%s), non suivie : "
+                        "réponse différée non remise.",
+                        reply.status,
+                    )
+                elif reply.status >= 400:
+                    logger.warning("Canal agents : response_url a répondu %s : réponse différée non remise.", reply.status)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             logger.warning("Canal agents : réponse différée non remise (%s).", exc.__class__.__name__)
 

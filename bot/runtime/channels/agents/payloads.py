@@ -220,7 +220,11 @@ def _url(f: Mapping[str, Any], name: str) -> Optional[str]:
     value = _text(f, name, required=False, limit=2048)
     if not value:
         return None
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # "https://chat:99999/", "https://chat:abc/" raise here, "https://[::1" above
+    except ValueError:
+        raise PayloadError(f"champ {name} invalide (adresse illisible)") from None
     # Old Mattermost servers sent "not supported yet": no deferred answer then, not an error.
     return value if parts.scheme in ("http", "https") and parts.hostname else None
 

@@ -1,4 +1,8 @@
-"""Shared-secret check. Mattermost tokens are static and unsigned: compare in constant time."""
+"""Shared-secret check. Mattermost tokens are static and unsigned: compare in constant time.
+
+A configured token shorter than MIN_AGENTS_TOKEN_CHARS (20; Mattermost's have 26) stops start-up with
+a French error naming AGENTS_WEBHOOK_TOKENS (bot/runtime/settings.py checks the variable).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,16 @@ import hmac
 from collections.abc import Mapping, Sequence
 from typing import Optional
 
-from bot.runtime.settings import load_settings
+from bot.runtime.settings import MIN_AGENTS_TOKEN_CHARS, load_settings
 
 TOKENS_VARIABLE = "AGENTS_WEBHOOK_TOKENS"
+MIN_TOKEN_CHARS = MIN_AGENTS_TOKEN_CHARS
 
 
 def configured_tokens(environ: Optional[Mapping[str, str]] = None) -> tuple[str, ...]:
-    """AGENTS_WEBHOOK_TOKENS: comma-separated tokens (one per webhook or slash command); blanks ignored."""
+    """AGENTS_WEBHOOK_TOKENS: comma-separated tokens (one per webhook or slash command); blanks ignored.
+
+    SettingsError (a French ValueError) when one is shorter than MIN_TOKEN_CHARS."""
     raw = load_settings(environ).agents_webhook_tokens
     return tuple(t.strip() for t in raw.split(",") if t.strip())
 
