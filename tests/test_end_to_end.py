@@ -78,10 +78,10 @@ def test_conversation_survives_in_the_tracker_store(rasa_server):
     sender = f"citoyen-{uuid.uuid4().hex[:8]}"
     ask(rasa_server, sender, "Qui organise le mind mapping ?")
     tracker = requests.get(
-        f"{rasa_server.url}/conversations/{sender}/tracker", params={"token": API_TOKEN}, timeout=10
+        f"{rasa_server.url}/conversations/rest:{sender}/tracker", params={"token": API_TOKEN}, timeout=10
     ).json()
     assert tracker["slots"]["focus_events"] == ["mind-mapping"]
-    assert requests.get(f"{rasa_server.url}/conversations/{sender}/tracker", timeout=10).status_code == 401
+    assert requests.get(f"{rasa_server.url}/conversations/rest:{sender}/tracker", timeout=10).status_code == 401
 
 
 # The reference day is pinned to Wednesday 18 November 2020 (tests/support/servers.py).

@@ -167,6 +167,12 @@ def answer_about_events(
     the month is over, with the contact.
     """
     over = question == "practical" and month_is_over(cat, today)
+    if question == "details" and not criteria.has_event_constraint:
+        # « Parle-moi de CAP 2030 », « présente-moi Anne-Laure Guillaume »: a project or a person, not an event.
+        if criteria.mentions.of("project"):
+            return answer_project(cat, criteria.mentions)
+        if criteria.mentions.of("person"):
+            return answer_person(cat, criteria.mentions)
     if criteria.unresolved and not criteria.has_event_constraint:
         if over:
             return _month_over_for_practical(cat, [])

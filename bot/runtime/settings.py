@@ -198,7 +198,8 @@ class Settings(BaseSettings):
         "", description="jetons du canal des agents, séparés par des virgules ; vide : canal fermé (401)", **SECRET
     )
     agents_response_url_hosts: str = Field(
-        "", description="seuls hôtes où poster une réponse différée (`response_url`) ; vide : tout hôte"
+        "",
+        description="seuls hôtes (https, port exact) où poster une réponse différée (`response_url`) ; vide : aucune réponse différée",
     )
     # --- citizens' page --------------------------------------------------------------------------------
     web_host: str = Field("127.0.0.1", description="adresse d'écoute de la page citoyenne")

@@ -231,7 +231,9 @@ async def conversation_history(request: web.Request) -> web.Response:
     conversation = namespaced(REST_NAMESPACE, sender)
     secret = request.app[SETTINGS].token_provider()
     if not secret:
-        logger.error("Clé des jetons de la page absente (%s) : `python -m bot run` la crée et la donne à Rasa.", JWT_SECRET_PATH)
+        logger.error(
+            "Clé des jetons de la page absente (%s) : `python -m bot run` la crée et la donne à Rasa.", JWT_SECRET_PATH
+        )
         return error(503, "indisponible", UNAVAILABLE)
     # A token for this one conversation: it reads this tracker and nothing else (no model loading, no other user's).
     headers = {"Authorization": f"Bearer {conversation_jwt(conversation, secret)}"}

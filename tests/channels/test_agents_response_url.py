@@ -38,7 +38,9 @@ def channel(hosts: frozenset = frozenset()) -> AgentsInput:
 
 def ask(agents: AgentsInput, response_url: str, delay: float) -> dict:
     """One slash command whose processing takes `delay` s; the HTTP body, once every background task is done."""
-    fields = slash_command("quand a lieu le serious game ?", channel_id=mm_id(), user_id=mm_id(), response_url=response_url)
+    fields = slash_command(
+        "quand a lieu le serious game ?", channel_id=mm_id(), user_id=mm_id(), response_url=response_url
+    )
     headers = slash_headers()
     request = SimpleNamespace(
         ip="127.0.0.1",
@@ -70,7 +72,9 @@ def test_without_a_host_list_a_slow_answer_is_apologised_for_and_posted_nowhere(
 
 def test_without_a_host_list_the_answer_waits_for_the_webhook_timeout(receiver):
     before = receiver.pending()
-    body = ask(channel(), receiver.hook_url(mm_id()), delay=REPLY_TIMEOUT + 0.3)  # past reply_timeout, within the webhook's
+    body = ask(
+        channel(), receiver.hook_url(mm_id()), delay=REPLY_TIMEOUT + 0.3
+    )  # past reply_timeout, within the webhook's
     assert body["response_type"] == "ephemeral" and "mercredi 25 novembre 2020" in body["text"]
     assert receiver.pending() == before
 

@@ -74,7 +74,9 @@ def test_plain_http_only_to_a_listed_loopback_address_and_port(monkeypatch):
         assert not options.allows_response_url(url), url
 
 
-@pytest.mark.parametrize("entry", ["https://chat.gouv.fr", "chat.gouv.fr/hooks", "chat.gouv.fr:abc", "moi@chat.gouv.fr"])
+@pytest.mark.parametrize(
+    "entry", ["https://chat.gouv.fr", "chat.gouv.fr/hooks", "chat.gouv.fr:abc", "moi@chat.gouv.fr"]
+)
 def test_a_host_list_entry_that_is_not_a_host_is_refused_in_french(monkeypatch, entry):
     monkeypatch.setenv("AGENTS_RESPONSE_URL_HOSTS", f"chat.interieur.gouv.fr,{entry}")
     with pytest.raises(ValueError, match="AGENTS_RESPONSE_URL_HOSTS .* n'est pas un hôte"):

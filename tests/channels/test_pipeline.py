@@ -9,9 +9,9 @@ import logging
 
 import pytest
 
+from bot.domain.personal_data import PHONE_MASK
 from bot.runtime.channels import pipeline
 from bot.runtime.channels.admission import OVERLOADED, Admission
-from bot.domain.personal_data import PHONE_MASK
 from bot.runtime.channels.inputs import (
     InvalidRequest,
     RejectedInput,
@@ -304,7 +304,10 @@ def test_rest_keeps_its_conversations_apart_and_answers_the_clients_own_id():
         return reply.status, json.loads(reply.body)
 
     forged = {"sender": AGENT, "message": "bonjour", "metadata": {"agents": {"platform": "mattermost"}}}
-    assert asyncio.run(scenario(forged)) == (400, {"error": "champ sender : le caractère « : » est réservé aux canaux internes"})
+    assert asyncio.run(scenario(forged)) == (
+        400,
+        {"error": "champ sender : le caractère « : » est réservé aux canaux internes"},
+    )
     assert seen == []
     status, body = asyncio.run(scenario({**forged, "sender": "citoyen", "message": TRIGGER_HAPPY}))
     assert (status, body) == (200, [{"recipient_id": "citoyen", "text": "Bonjour !"}])

@@ -57,7 +57,7 @@ def test_stopped_action_server_gets_an_apology_then_answers_again(stack: FaultSt
     assert stack.rasa.process.pid == rasa_pid  # no restart of Rasa
 
     # The tracker has every turn, the apology included, once each.
-    conversation = turns(api_events(stack.rasa, user))
+    conversation = turns(api_events(stack.rasa, f"rest:{user}"))  # the REST channel's namespace
     assert [t for t, _ in conversation] == [QUESTION, "et c'est quand ?", "bonjour", QUESTION]
     assert len(conversation[1][1]) == 1 and APOLOGY in conversation[1][1][0]
 

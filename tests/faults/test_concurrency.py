@@ -69,7 +69,7 @@ def test_50_conversations_of_20_messages_concurrently(rasa_server):
 
     apologies = 0
     for sender, received in results.items():
-        events = stored_events(rasa_server.env["TRACKER_DB"], sender)
+        events = stored_events(rasa_server.env["TRACKER_DB"], f"rest:{sender}")  # the REST channel's namespace
         users = [e for e in events if e["event"] == "user"]
         assert [u["metadata"]["seq"] for u in users] == list(range(MESSAGES)), sender  # in order, no dup, no gap
         assert [u["text"] for u in users] == [QUESTIONS[i % len(QUESTIONS)] for i in range(MESSAGES)]

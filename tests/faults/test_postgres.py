@@ -25,7 +25,7 @@ def test_postgres_stopped_then_started_again(stacks):
     user = f"pg-{uuid.uuid4().hex[:10]}"
     assert "Serious game" in texts(rest(pg_stack.rasa, user, "Parle-moi du serious game"))
     assert "Bonjour" in texts(rest(pg_stack.rasa, user, "bonjour"))
-    before = api_events(pg_stack.rasa, user)
+    before = api_events(pg_stack.rasa, f"rest:{user}")  # the REST channel's namespace
 
     postgres.stop()
     try:
@@ -44,6 +44,6 @@ def test_postgres_stopped_then_started_again(stacks):
 
     reply = rest(pg_stack.rasa, user, "qui l'anime ?")
     assert reply.status_code == 200 and "IRA de Nantes" in texts(reply)
-    after = api_events(pg_stack.rasa, user)
+    after = api_events(pg_stack.rasa, f"rest:{user}")
     assert after[: len(before)] == before
     assert user_texts(after) == ["Parle-moi du serious game", "bonjour", "qui l'anime ?"]

@@ -39,14 +39,15 @@ def test_postgres_store_masks_and_purges(stacks):
     reply = rest(pg_stack.rasa, user, "Parle-moi du serious game, écrivez-moi à jean.dupont@example.org")
     assert reply.status_code == 200 and "Serious game" in texts(reply), reply.text
     assert "IRA de Nantes" in texts(rest(pg_stack.rasa, user, "qui l'anime ?"))
-    events = stored(port, user)
+    events = stored(port, f"rest:{user}")  # the REST channel's namespace
     assert "jean.dupont" not in json.dumps(events)
     assert user_texts(events) == [f"Parle-moi du serious game, écrivez-moi à {EMAIL_MASK}", "qui l'anime ?"]
 
     engine = sa.create_engine(f"postgresql://postgres@127.0.0.1:{port}/postgres")
     with engine.begin() as connection:  # 40 days go by
         connection.execute(
-            sa.text("UPDATE events SET timestamp = timestamp - :d WHERE sender_id = :s"), {"d": 40 * DAY, "s": user}
+            sa.text("UPDATE events SET timestamp = timestamp - :d WHERE sender_id = :s"),
+            {"d": 40 * DAY, "s": f"rest:{user}"},
         )
     engine.dispose()
     endpoints = pg_stack.extra_args[pg_stack.extra_args.index("--endpoints") + 1]
@@ -59,7 +60,7 @@ def test_postgres_store_masks_and_purges(stacks):
         timeout=120,
     )
     assert result.returncode == 0 and "1 supprimée(s) entièrement" in result.stdout, result.stdout + result.stderr
-    assert stored(port, user) == []
+    assert stored(port, f"rest:{user}") == []
 
     assert "Serious game" in texts(rest(pg_stack.rasa, user, "Parle-moi du serious game"))
-    assert user_texts(api_events(pg_stack.rasa, user)) == ["Parle-moi du serious game"]
+    assert user_texts(api_events(pg_stack.rasa, f"rest:{user}")) == ["Parle-moi du serious game"]

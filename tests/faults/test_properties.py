@@ -21,6 +21,7 @@ from bot.domain.dates import bare_weekday, parse_french_date
 from bot.domain.linking import Linker
 from bot.domain.queries import matching_events, read_criteria
 from bot.runtime.channels.agents.payloads import PayloadError, decode_body, parse_request
+from bot.runtime.channels.client_ip import limit_address
 from bot.runtime.channels.inputs import (
     MAX_MESSAGE_CHARS,
     Inbound,
@@ -29,7 +30,6 @@ from bot.runtime.channels.inputs import (
     validate_fields,
     validate_rest_body,
 )
-from bot.runtime.channels.client_ip import limit_address
 from bot.runtime.channels.limits import SenderGate
 from bot.runtime.channels.ratelimit import MemoryBackend, Rate
 

@@ -52,12 +52,12 @@ def test_kill_9_mid_load_then_conversations_continue(stack: FaultStack):
         results = dict(zip(senders, (f.result(timeout=60) for f in futures), strict=True))
     acknowledged_total = sum(len(a) for a, _ in results.values())
     assert acknowledged_total >= CONVERSATIONS  # the kill did come mid-load
-    before_restart = {s: stored_events(stack.tracker_db, s) for s in senders}
+    before_restart = {s: stored_events(stack.tracker_db, f"rest:{s}") for s in senders}  # REST's namespace
 
     stack.restart_rasa()
     lost = 0
     for sender, (acknowledged, sent) in results.items():
-        events = stored_events(stack.tracker_db, sender)
+        events = stored_events(stack.tracker_db, f"rest:{sender}")
         assert events == before_restart[sender]  # the restart itself rewrites nothing
         seqs = [e["metadata"]["seq"] for e in events if e["event"] == "user" and "seq" in (e.get("metadata") or {})]
         assert seqs == sorted(set(seqs)), sender  # in order, no duplicate
@@ -68,6 +68,6 @@ def test_kill_9_mid_load_then_conversations_continue(stack: FaultStack):
         # The conversation goes on from the stored tracker: "qui l'anime ?" still means the serious game.
         reply = rest(stack.rasa, sender, "qui l'anime ?")
         assert reply.status_code == 200 and "IRA de Nantes" in texts(reply), texts(reply)
-        assert stored_events(stack.tracker_db, sender)[: len(events)] == events
+        assert stored_events(stack.tracker_db, f"rest:{sender}")[: len(events)] == events
     assert lost == 0
     print(f"\nkill -9 en charge : {acknowledged_total} tours acquittés avant l'arrêt, {lost} perdus après redémarrage")

@@ -46,7 +46,7 @@ def check_fault(stack: FaultStack, mode: str) -> dict:
     user = f"panne-base-{mode.lower()}-{uuid.uuid4().hex[:8]}"
     assert "Serious game" in texts(rest(stack.rasa, user, "Parle-moi du serious game"))
     assert "Bonjour" in texts(rest(stack.rasa, user, "bonjour"))
-    before = stored_events(stack.tracker_db, user)
+    before = stored_events(stack.tracker_db, f"rest:{user}")  # the REST channel's namespace
     figures = {"messages": 2, "refused": 0}
 
     with locked(stack.tracker_db, mode):
@@ -82,7 +82,7 @@ def check_fault(stack: FaultStack, mode: str) -> dict:
     reply = rest(stack.rasa, user, "qui l'anime ?")
     assert reply.status_code == 200 and "IRA de Nantes" in texts(reply)
     figures["messages"] += 1
-    after = stored_events(stack.tracker_db, user)
+    after = stored_events(stack.tracker_db, f"rest:{user}")
     assert after[: len(before)] == before  # nothing stored before the fault is lost or rewritten
     assert user_texts(after) == [
         "Parle-moi du serious game",

@@ -257,7 +257,10 @@ def test_a_conversation_token_reads_its_own_conversation_and_nothing_else(jwt_ra
     assert "quand a lieu le serious game ?" in [e.get("text") for e in reply.json()["events"]]
     refused = bearer(jwt_rasa, "GET", f"/conversations/rest:{other}/tracker", None, token)
     assert refused.status_code == 403 and "communs" not in refused.text
-    for method, path, body in [("PUT", "/model", {"model_file": "/chemin/inexistant.tar.gz"}), ("POST", "/model/train", {})]:
+    for method, path, body in [
+        ("PUT", "/model", {"model_file": "/chemin/inexistant.tar.gz"}),
+        ("POST", "/model/train", {}),
+    ]:
         assert bearer(jwt_rasa, method, path, body, token).status_code == 403, path
     status = requests.get(f"{jwt_rasa.url}/status", params={"token": API_TOKEN}, timeout=30)
     assert status.status_code == 200 and status.json()["model_file"]  # the API token still works, the model is there
@@ -302,7 +305,9 @@ def test_the_page_reads_its_history_without_the_api_token(jwt_rasa):
         settings = WebSettings(rasa_url=jwt_rasa.url, token_provider=lambda: PAGE_KEY, rasa_timeout=60)
         async with TestClient(TestServer(create_app(settings))) as client:
             said = await client.post(
-                "/api/chat", json={"sender": sender, "message": "quand a lieu le serious game ?"}, headers={"Origin": PAGE_ORIGIN}
+                "/api/chat",
+                json={"sender": sender, "message": "quand a lieu le serious game ?"},
+                headers={"Origin": PAGE_ORIGIN},
             )
             assert said.status == 200, await said.text()
             history = await client.get(f"/api/history?sender={sender}")

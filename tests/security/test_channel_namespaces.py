@@ -20,7 +20,9 @@ PHONE = "06 12 34 56 78"
 def test_a_citizen_cannot_write_into_an_agents_conversation(rasa_server: Server) -> None:
     channel, user = mm_id(), mm_id()
     agent = requests.post(
-        rasa_server.url + AGENTS, json=generic("Parle-moi du serious game", channel_id=channel, user_id=user), timeout=30
+        rasa_server.url + AGENTS,
+        json=generic("Parle-moi du serious game", channel_id=channel, user_id=user),
+        timeout=30,
     )
     assert agent.status_code == 200 and "Serious game" in agent.json()["text"], agent.text
     conversation = f"osmose:{channel}:{user}"

@@ -14,6 +14,7 @@ import requests
 
 from bot.runtime.settings import PROJECT_ROOT, load_settings, tracker_environment
 from bot.tooling.processes import LoggedProcess, free_port
+from bot.web.config import page_jwt_secret, rasa_jwt_arguments
 
 # The press kit's events took place in November 2020: relative dates ("demain") are pinned to
 # the day before the first event so tests mean the same thing every day.
@@ -109,6 +110,8 @@ def start_rasa_server(
         str(PROJECT_ROOT / "endpoints.yml"),
         *(extra_args or []),
     ]
+    if "--jwt-secret" not in command:  # the page reads its conversations with JWTs signed by this key, as with make run
+        command += rasa_jwt_arguments(page_jwt_secret(create=True))
     return start("rasa-server", command, f"http://127.0.0.1:{port}", "/", log_dir, env)
 
 

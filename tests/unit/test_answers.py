@@ -160,6 +160,13 @@ def test_whole_programme_month_projects_people_contact(cat, criteria):
     assert "communication interministérielle" in text_of(answers.answer_contact(cat))
 
 
+def test_asking_to_hear_about_a_project_or_a_person_answers_about_them_not_about_an_event(cat, criteria):
+    project = answers.answer_about_events(cat, "details", criteria("Parle-moi de CAP 2030"), [], today=EVE)
+    assert "17 projets" in text_of(project)
+    person = answers.answer_about_events(cat, "details", criteria("présente-moi Anne-Laure Guillaume"), [], today=EVE)
+    assert "chargée de mission innovation publique" in text_of(person)
+
+
 def test_elliptical_follow_up_repeats_the_last_question(cat, criteria):
     answer, question = answers.answer_followup(
         cat, "organiser", criteria("et les communs ?", ("topic", "communs")), ["mind-mapping"], today=EVE

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import jwt
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -44,8 +45,16 @@ class FakeRasa:
             return web.json_response(self.reply, status=self.status)
 
         async def tracker(request: web.Request) -> web.Response:
-            self.tracker_queries.append({"sender": request.match_info["sender"], **request.query})
-            if request.query.get("token") != TOKEN:
+            # The page signs a short-lived JWT for this conversation only (role user), never the admin token.
+            scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+            try:
+                claims = jwt.decode(token, TOKEN, algorithms=["HS256"]) if scheme == "Bearer" else {}
+            except jwt.InvalidTokenError:
+                claims = {}
+            self.tracker_queries.append(
+                {"sender": request.match_info["sender"], **request.query, **claims.get("user", {})}
+            )
+            if not claims or "token" in request.query:
                 return web.json_response({"message": "unauthorized"}, status=401)
             return web.json_response({"sender_id": request.match_info["sender"], "events": self.events})
 
@@ -299,7 +308,7 @@ def test_a_failing_rasa_is_a_clear_503() -> None:
     run_with_client(test)
 
 
-def test_history_reads_the_tracker_with_the_token_and_shows_button_titles() -> None:
+def test_history_reads_the_tracker_with_a_conversation_jwt_and_shows_button_titles() -> None:
     async def test(client: TestClient, fake: FakeRasa) -> None:
         fake.events = [
             {"event": "action", "name": "action_session_start"},
@@ -329,7 +338,14 @@ def test_history_reads_the_tracker_with_the_token_and_shows_button_titles() -> N
                 {"from": "bot", "text": "Jeudi 19 novembre 2020."},
             ]
         }
-        assert fake.tracker_queries == [{"sender": f"rest:{SENDER}", "include_events": "AFTER_RESTART", "token": TOKEN}]
+        assert fake.tracker_queries == [
+            {
+                "sender": f"rest:{SENDER}",
+                "include_events": "AFTER_RESTART",
+                "username": f"rest:{SENDER}",
+                "role": "user",
+            }
+        ]
         assert (await client.get("/api/history?sender=x")).status == 400
         cross_site = await client.get(f"/api/history?sender={SENDER}", headers={"Sec-Fetch-Site": "cross-site"})
         assert cross_site.status == 403

@@ -91,13 +91,13 @@ def test_bot_messages_bound_buttons_and_text() -> None:
     assert bot_messages([{"text": "   "}, {"buttons": []}]) == []
 
 
-def test_make_run_points_the_page_at_its_rasa_server_with_the_same_token() -> None:
+def test_make_run_points_the_page_at_its_rasa_server_without_the_admin_token() -> None:
     from bot.runtime.launcher import web_environment
     from bot.runtime.settings import load_settings
 
     settings = load_settings({"RASA_HOST": "0.0.0.0", "RASA_PORT": "5006"})
     env = web_environment(settings, {"WEB_PORT": "9000"}, "secret")
-    assert env == {"WEB_PORT": "9000", "RASA_URL": "http://127.0.0.1:5006", "RASA_API_TOKEN": "secret"}
+    assert env == {"WEB_PORT": "9000", "RASA_URL": "http://127.0.0.1:5006"}
     assert (
         web_environment(settings, {"RASA_URL": "http://rasa.interne:5005"}, "s")["RASA_URL"]
         == "http://rasa.interne:5005"

@@ -8,9 +8,9 @@ the `Outcome` on its own transport:
 0. `user_message`: personal data (bot/domain/personal_data.py) is masked in the text before Rasa,
    NLU included, sees it; a public channel's sender goes into its namespace (`rest:<id>`,
    `socketio:<id>`) and loses the metadata keys reserved to our own channels;
-1. the per-address and per-sender rate limits, counted apart for each channel (bot/runtime/channels/ratelimit.py, shared through Redis
-   when configured), then the bound on one sender's messages still being processed (this process):
-   `Refused` (429, with the seconds to wait);
+1. the per-address and per-sender rate limits, counted apart for each channel (bot/runtime/channels/ratelimit.py,
+   shared through Redis when configured), then the bound on one sender's messages still being processed
+   (this process): `Refused` (429, with the seconds to wait);
 2. processing inside one of the slots shared by all channels (bot/runtime/channels/admission.py):
    `Busy` (503) when too many messages already wait;
 3. around it, the tracker-store watch (bot/runtime/stores/tracker_store.py) and the fault handling: a
@@ -152,7 +152,12 @@ class Intake:
             sender = namespaced(self.namespace, validate_public_sender(sender))
             metadata = public_metadata(metadata) if metadata else metadata
         return UserMessage(
-            masked_text(text), output, sender, input_channel=input_channel, message_id=message_id, metadata=metadata or None
+            masked_text(text),
+            output,
+            sender,
+            input_channel=input_channel,
+            message_id=message_id,
+            metadata=metadata or None,
         )
 
     async def process(self, sender: str, ip: Optional[str], handle: Callable[[], Awaitable[Any]]) -> Outcome:

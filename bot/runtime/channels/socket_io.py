@@ -1,4 +1,4 @@
-"""Rasa's socket.io channel with an Origin check.
+"""Rasa's socket.io channel with an Origin check and server-issued, signed session ids.
 
 Rasa 3.6 builds its socket.io server with `cors_allowed_origins=[]`, which turns python-engineio's
 Origin check off: any web page open in a browser that can reach Rasa could hold a conversation

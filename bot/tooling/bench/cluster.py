@@ -112,25 +112,28 @@ def check_database(cluster: Cluster, load: Load) -> dict:
     """What PostgreSQL holds for the benchmark's conversations, against what was answered 200."""
     import psycopg2
 
+    # The REST channel stores each conversation in its namespace: "rest:<sender>" (bot/runtime/channels/pipeline.py).
+    stored_ids = [f"rest:{sender}" for sender in load.sent]
     connection = psycopg2.connect(**cluster.database_connection())
     try:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT sender_id, type_name, data FROM events WHERE sender_id = ANY(%s) ORDER BY id",
-                (list(load.sent),),
+                (stored_ids,),
             )
             rows = cursor.fetchall()
             cursor.execute(
                 "SELECT count(*) FROM (SELECT 1 FROM events WHERE sender_id = ANY(%s) "
                 "GROUP BY sender_id, timestamp, type_name, data HAVING count(*) > 1) AS twice",
-                (list(load.sent),),
+                (stored_ids,),
             )
             duplicated_rows = cursor.fetchone()[0]
     finally:
         connection.close()
     stored: dict[str, list[str]] = {sender: [] for sender in load.sent}
     replies: dict[str, list[int]] = {sender: [] for sender in load.sent}
-    for sender, kind, data in rows:
+    for stored_id, kind, data in rows:
+        sender = stored_id.removeprefix("rest:")
         if kind == "user":
             stored[sender].append(json.loads(data).get("text"))
             replies[sender].append(0)

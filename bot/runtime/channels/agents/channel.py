@@ -144,8 +144,8 @@ class AgentsInput(InputChannel):
         return response.json(body)
 
     def _message(self, agent_request: AgentRequest, collector: CollectingOutputChannel) -> UserMessage:
-        """Built once admitted: a refused message reads no pending choices."""
-        return UserMessage(
+        """Built once admitted: a refused message reads no pending choices. Personal data masked for the NLU."""
+        return self.intake.user_message(
             self.choices.resolve(agent_request.sender_id, agent_request.question),
             collector,
             agent_request.sender_id,
@@ -187,7 +187,9 @@ class AgentsInput(InputChannel):
                         reply.status,
                     )
                 elif reply.status >= 400:
-                    logger.warning("Canal agents : response_url a répondu %s : réponse différée non remise.", reply.status)
+                    logger.warning(
+                        "Canal agents : response_url a répondu %s : réponse différée non remise.", reply.status
+                    )
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             logger.warning("Canal agents : réponse différée non remise (%s).", exc.__class__.__name__)
 
