@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain.dates import MONTH_NAMES as MONTHS
 from bot.domain.personal_data import (
     CARD_MASK,
     EMAIL_MASK,
@@ -24,20 +25,6 @@ from bot.domain.personal_data import (
     pii_spans,
 )
 
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 SENTENCES = [
     "écrivez-moi à {}",
     "mon adresse : {} merci",
