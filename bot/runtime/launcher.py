@@ -110,8 +110,7 @@ def rasa_server_command(settings: Settings, model: Path, token: str, extra: Opti
         "--port",
         str(settings.rasa_port),
         "--enable-api",
-        "--auth-token",
-        token,
+        f"--auth-token={token}",  # `=`: a token may start with « - »
         # The page's one-conversation tokens (it never gets the API token): bot/web/config.py.
         *rasa_jwt_arguments(page_jwt_secret(create=True)),
         "--credentials",

@@ -90,8 +90,8 @@ def page_jwt_secret(create: bool = False, path: Optional[Path] = None) -> str:
 
 
 def rasa_jwt_arguments(secret: str) -> list[str]:
-    """What `rasa run` needs to check the page's tokens."""
-    return ["--jwt-secret", secret, "--jwt-method", JWT_METHOD]
+    """What `rasa run` needs to check the page's tokens (`=`: a secret may start with « - »)."""
+    return [f"--jwt-secret={secret}", "--jwt-method", JWT_METHOD]
 
 
 def conversation_jwt(conversation_id: str, secret: str, now: Optional[float] = None) -> str:

@@ -225,8 +225,7 @@ def start_anchor(anchor_dir: Path, model: Path, log_dir: Path) -> BotUnderTest:
         "--port",
         str(port),
         "--enable-api",
-        "--auth-token",
-        secrets.token_urlsafe(24),
+        f"--auth-token={secrets.token_urlsafe(24)}",
     ]  # never an open API
     started = time.monotonic()
     rasa = _launch("rasa-init", command, env, log_dir, cwd=anchor_dir)
