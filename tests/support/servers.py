@@ -110,7 +110,9 @@ def start_rasa_server(
         str(PROJECT_ROOT / "endpoints.yml"),
         *(extra_args or []),
     ]
-    if not any(argument.startswith("--jwt-secret") for argument in command):  # the page reads its conversations with JWTs signed by this key, as with make run
+    if not any(
+        argument.startswith("--jwt-secret") for argument in command
+    ):  # the page reads its conversations with JWTs signed by this key, as with make run
         command += rasa_jwt_arguments(page_jwt_secret(create=True))
     return start("rasa-server", command, f"http://127.0.0.1:{port}", "/", log_dir, env)
 
