@@ -32,15 +32,18 @@ def story_names(project: Project) -> list[str]:
     return sorted(names)
 
 
+def example_lines(block: dict) -> list[str]:
+    """The examples of a Rasa NLU block (`intent:` or `lookup:`), without their « - » and indentation."""
+    lines = str(block.get("examples") or "").splitlines()
+    return [line.strip()[2:] for line in lines if line.strip().startswith("- ")]
+
+
 def nlu_examples(project: Project) -> dict[str, int]:
     counts: dict[str, int] = {}
     for path in sorted(project.nlu_dir.rglob("*.yml")):
         for block in _yaml(path).get("nlu") or []:
             if isinstance(block, dict) and "intent" in block:
-                examples = [
-                    line for line in str(block.get("examples") or "").splitlines() if line.strip().startswith("- ")
-                ]
-                counts[block["intent"]] = counts.get(block["intent"], 0) + len(examples)
+                counts[block["intent"]] = counts.get(block["intent"], 0) + len(example_lines(block))
     return dict(sorted(counts.items()))
 
 
@@ -49,11 +52,7 @@ def generated_names(path: Path) -> dict[str, list[str]]:
     names: dict[str, list[str]] = {}
     for block in _yaml(path).get("nlu") or []:
         if isinstance(block, dict) and "lookup" in block and block["lookup"] != "date":
-            names[block["lookup"]] = sorted(
-                line.strip()[2:]
-                for line in str(block.get("examples") or "").splitlines()
-                if line.strip().startswith("- ")
-            )
+            names[block["lookup"]] = sorted(example_lines(block))
     return names
 
 

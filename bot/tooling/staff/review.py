@@ -31,7 +31,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from bot.domain.personal_data import mask, personal_spans
-from bot.tooling.staff.changes import domain_intents
+from bot.tooling.staff.changes import domain_intents, example_lines
 from bot.tooling.staff.project import Project, StaffError
 
 LOW_CONFIDENCE = 0.7
@@ -279,9 +279,7 @@ def _nlu_examples(paths: Iterable[Path]) -> set[str]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for block in data.get("nlu") or []:
             if isinstance(block, dict) and "intent" in block:
-                for line in str(block.get("examples") or "").splitlines():
-                    if line.strip().startswith("- "):
-                        seen.add(normalise(plain_text(line.strip()[2:])))
+                seen.update(normalise(plain_text(example)) for example in example_lines(block))
     return seen
 
 
