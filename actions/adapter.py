@@ -17,7 +17,7 @@ from bot.domain.linking import Linker
 from bot.domain.queries import Criteria, read_criteria
 from bot.runtime.settings import load_settings
 
-ENTITY_TYPES = ("event", "topic", "organiser", "date", "project", "person")
+ENTITY_TYPES = ("event", "topic", "organiser", "date", "project", "person", "term")
 
 
 def latest_entities(tracker: Tracker) -> list[tuple[str, str]]:
@@ -54,7 +54,9 @@ def send(dispatcher: CollectingDispatcher, answer: Answer, question: Optional[st
     """Utter the replies and remember what the conversation is now about."""
     for reply in answer.replies:
         buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
-        dispatcher.utter_message(text=reply.text, buttons=buttons or None)
+        # The quote travels as `custom`, next to the text: the web page and team chats show it as a quotation.
+        quote = {"quote": {"text": reply.quote.text, "section": reply.quote.section}} if reply.quote else None
+        dispatcher.utter_message(text=reply.text, buttons=buttons or None, json_message=quote)
     events: list[dict[str, Any]] = []
     if answer.focus:
         events.append(SlotSet("focus_events", answer.focus))

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.adapter import catalogue, criteria_of, focus_of, reference_day, send
-from bot.domain import answers
+from bot.domain import answers, knowledge
 
 
 class ActionAnswerDayProgramme(Action):
@@ -39,7 +39,8 @@ class ActionAnswerTopicEvents(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         cat, linker = catalogue()
-        return send(dispatcher, answers.answer_topic(cat, criteria_of(tracker, linker)), "topic")
+        answer = answers.answer_topic(cat, criteria_of(tracker, linker), focus_of(tracker), today=reference_day())
+        return send(dispatcher, answer, "topic")
 
 
 class ActionAnswerProgramme(Action):
@@ -59,11 +60,15 @@ class ActionAnswerInform(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         cat, linker = catalogue()
-        answer, question = answers.answer_followup(
-            cat,
+        last_question, criteria, today = (
             tracker.get_slot("last_question"),
             criteria_of(tracker, linker),
-            focus_of(tracker),
-            today=reference_day(),
+            reference_day(),
         )
+        if last_question == "definition":
+            # « et le FTAP ? » after a definition: the meaning of that one too.
+            defined = knowledge.answer_definition(cat, criteria, today=today)
+            if defined:
+                return send(dispatcher, defined, "definition")
+        answer, question = answers.answer_followup(cat, last_question, criteria, focus_of(tracker), today=today)
         return send(dispatcher, answer, question or None)

@@ -37,9 +37,18 @@ class Button:
 
 
 @dataclass(frozen=True)
-class Reply:
+class Quote:
+    """Words taken as they are from the press kit, with the title of the section they come from."""
+
     text: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str  # the whole reply, quote included, for channels that show only text
     buttons: tuple[Button, ...] = ()
+    quote: Optional[Quote] = None  # channels that can show a quotation render this one as such
 
 
 @dataclass
@@ -102,7 +111,7 @@ def _event_buttons(events: Sequence[Event]) -> tuple[Button, ...]:
     )
 
 
-def _one_event(cat: Catalogue, question: str, event: Event, today: dt.date) -> str:
+def one_event(cat: Catalogue, question: str, event: Event, today: dt.date) -> str:
     when = format_day(event.date)
     past = event.date < today
     if question == "date":
@@ -149,7 +158,7 @@ def _month_over_for_practical(cat: Catalogue, focus: Sequence[str]) -> Answer:
         [
             Reply(
                 f"{_month_over_sentence(cat)} : ses {len(cat.events)} événements ont eu lieu les "
-                f"{_programme_days(cat)}. Le dossier de presse ne donne ni l'horaire, ni le lieu, ni le lien "
+                f"{programme_days(cat)}. Le dossier de presse ne donne ni l'horaire, ni le lieu, ni le lien "
                 f"d'inscription ou de connexion de ces événements. {contact_line(cat)}"
             )
         ],
@@ -157,14 +166,40 @@ def _month_over_for_practical(cat: Catalogue, focus: Sequence[str]) -> Answer:
     )
 
 
+def answer_general_format(cat: Catalogue) -> Answer:
+    """The format of the month's events, when no event is named: what the press kit says of all."""
+    return Answer(
+        [
+            Reply(
+                "Le dossier de presse ne précise pas le format de chaque événement. Il indique, pour l'ensemble "
+                f"du mois : « {_month_format(cat)} ». {contact_line(cat)}"
+            )
+        ]
+    )
+
+
+def _one_event_answers(cat: Catalogue, questions: Sequence[str], event: Event, today: dt.date) -> str:
+    """Every question asked about one event; the presentation already gives its date and organisers."""
+    if "details" in questions:
+        questions = [q for q in questions if q not in ("date", "organiser")]
+    return "\n".join(one_event(cat, q, event, today) for q in dict.fromkeys(questions))
+
+
 def answer_about_events(
-    cat: Catalogue, question: str, criteria: Criteria, context: Sequence[str], *, today: dt.date
+    cat: Catalogue,
+    question: str,
+    criteria: Criteria,
+    context: Sequence[str],
+    *,
+    today: dt.date,
+    also: Sequence[str] = (),
 ) -> Answer:
     """Answer a question about an event named in the message, else about the one in context.
 
     A mention that links to nothing is not replaced by the context: the close events are offered.
     Registering or attending once the month is over: unless one event is named, the answer is that
-    the month is over, with the contact.
+    the month is over, with the contact. `also`: the other questions of a compound message ("c'est
+    quand et qui organise ?"), answered too when one event is meant.
     """
     over = question == "practical" and month_is_over(cat, today)
     if question == "details" and not criteria.has_event_constraint:
@@ -195,12 +230,18 @@ def answer_about_events(
         return _month_over_for_practical(cat, [e.id for e in events])
     if not events:
         if criteria.has_event_constraint:
-            return Answer([Reply(_nothing_matches(cat, criteria, today))])
+            return Answer([Reply(nothing_matches(cat, criteria, today))])
+        if question == "format":
+            return answer_general_format(cat)
         return Answer(
             [Reply("De quel événement parlez-vous ? Choisissez-en un :", _event_buttons(cat.events_sorted()))]
         )
+    topics = criteria.mentions.of("topic")
+    if len(events) > 1 and len(topics) > 1:
+        # « la démarche design pour les services numériques »: the event on both topics is meant.
+        events = [e for e in events if set(topics) <= set(e.topics)] or events
     if len(events) == 1:
-        return Answer([Reply(_one_event(cat, question, events[0], today))], [events[0].id])
+        return Answer([Reply(_one_event_answers(cat, [question, *also], events[0], today))], [events[0].id])
     listing = "\n".join(event_line(cat, e) for e in events)
     return Answer(
         [Reply(f"Plusieurs événements correspondent :\n{listing}\nLequel vous intéresse ?", _event_buttons(events))],
@@ -208,28 +249,36 @@ def answer_about_events(
     )
 
 
-def _programme_days(cat: Catalogue) -> str:
+def programme_days(cat: Catalogue) -> str:
     return join_french([format_day(d, with_year=False) for d in cat.dates]) + f" {cat.month.year}"
 
 
 def _when_the_events_are(cat: Catalogue, today: dt.date) -> str:
     verb = "ont eu lieu" if cat.dates[-1] < today else "ont lieu"
-    return f"Les événements {verb} les {_programme_days(cat)}."
+    return f"Les événements {verb} les {programme_days(cat)}."
 
 
-def _nothing_matches(cat: Catalogue, criteria: Criteria, today: dt.date) -> str:
+def criteria_phrase(cat: Catalogue, criteria: Criteria, conjunction: str = "ou", plural: bool = False) -> str:
+    """What the criteria ask, as words after "événement(s)": "sur le design proposé par le SGAR…"."""
     m = criteria.mentions
-    if criteria.span and not matching_events(cat, Criteria(Mentions(), span=criteria.span)):
-        return f"Il n'y a aucun événement du programme {_span_phrase(criteria)}. {_when_the_events_are(cat, today)}"
     parts = []
+    if m.of("event"):
+        parts.append("parmi " + join_french([f"« {cat.event(e).title} »" for e in m.of("event")], conjunction))
     if m.of("topic"):
-        parts.append("sur " + join_french([cat.topic(t).label for t in m.of("topic")], "ou"))
+        parts.append("sur " + join_french([cat.topic(t).label for t in m.of("topic")], conjunction))
     if m.of("organiser"):
-        parts.append("proposé par " + join_french([cat.organiser(o).in_sentence for o in m.of("organiser")], "ou"))
+        names = join_french([cat.organiser(o).in_sentence for o in m.of("organiser")], conjunction)
+        parts.append(("proposés" if plural else "proposé") + " par " + names)
     if criteria.span or criteria.weekday is not None:
         parts.append(_span_phrase(criteria))
+    return " ".join(parts)
+
+
+def nothing_matches(cat: Catalogue, criteria: Criteria, today: dt.date) -> str:
+    if criteria.span and not matching_events(cat, Criteria(Mentions(), span=criteria.span)):
+        return f"Il n'y a aucun événement du programme {_span_phrase(criteria)}. {_when_the_events_are(cat, today)}"
     return (
-        f"Je ne trouve aucun événement {' '.join(parts)} dans le programme. "
+        f"Je ne trouve aucun événement {criteria_phrase(cat, criteria)} dans le programme. "
         "Demandez-moi « le programme » pour voir tous les événements."
     )
 
@@ -252,8 +301,8 @@ def answer_day(
     day_only = Criteria(Mentions(), span=criteria.span, weekday=criteria.weekday)
     events = matching_events(cat, day_only, among)
     if not events:
-        return Answer([Reply(_nothing_matches(cat, day_only, today))])
-    return _listing(
+        return Answer([Reply(nothing_matches(cat, day_only, today))])
+    return listing(
         cat,
         f"Au programme {_span_phrase(criteria)}",
         events,
@@ -261,7 +310,7 @@ def answer_day(
     )
 
 
-def _listing(cat: Catalogue, heading: str, events: Sequence[Event], by_day: bool = True) -> Answer:
+def listing(cat: Catalogue, heading: str, events: Sequence[Event], by_day: bool = True) -> Answer:
     lines = [f"{heading} :"]
     if by_day:
         for day, group in groupby(events, key=lambda e: e.date):
@@ -275,7 +324,7 @@ def _listing(cat: Catalogue, heading: str, events: Sequence[Event], by_day: bool
 
 def answer_programme(cat: Catalogue) -> Answer:
     month = cat.month
-    return _listing(
+    return listing(
         cat,
         f"Programme du {month.name} en {month.region} ({month.period}), {len(cat.events)} événements",
         cat.events_sorted(),
@@ -320,14 +369,20 @@ def answer_organiser_programme(cat: Catalogue, criteria: Criteria, *, today: dt.
                 )
             )
         else:
-            answer = _listing(cat, f"Événements avec {organiser.name}", events)
+            answer = listing(cat, f"Événements avec {organiser.name}", events)
             replies += answer.replies
             focus += answer.focus
     return Answer(replies, focus)
 
 
-def answer_topic(cat: Catalogue, criteria: Criteria) -> Answer:
+def answer_topic(cat: Catalogue, criteria: Criteria, context: Sequence[str] = (), *, today: dt.date) -> Answer:
+    """Events on a topic; with none named, the events the conversation is about ("et l'événement qui en parle ?")."""
     topics = criteria.mentions.of("topic")
+    in_context = [cat.event(i) for i in context if cat.has_event(i)]
+    if not topics and len(in_context) == 1:
+        return answer_about_events(cat, "details", criteria, context, today=today)
+    if not topics and in_context:
+        return listing(cat, "Les événements dont nous parlions", in_context)
     if not topics:
         buttons = tuple(Button(t.label, '/ask_topic_events{"topic":"%s"}' % t.id) for t in cat.topics)
         return Answer([Reply("Quel thème vous intéresse ?", buttons)])
@@ -337,7 +392,7 @@ def answer_topic(cat: Catalogue, criteria: Criteria) -> Answer:
     label = join_french([cat.topic(t).label for t in topics], "ou")
     if not events:
         return Answer([Reply(f"Aucun événement du programme ne porte sur {label}.")])
-    return _listing(cat, f"Événements sur {label}", events)
+    return listing(cat, f"Événements sur {label}", events)
 
 
 def answer_month(cat: Catalogue, *, today: dt.date) -> Answer:
@@ -347,15 +402,16 @@ def answer_month(cat: Catalogue, *, today: dt.date) -> Answer:
     if month_is_over(cat, today):
         text = (
             f"Le {month.name} en {month.region} a eu lieu en {month.period} : il est terminé. Il était organisé "
-            f"par {organiser} et comptait {len(cat.events)} événements, les {_programme_days(cat)}. "
+            f"par {organiser} et comptait {len(cat.events)} événements, les {programme_days(cat)}. "
             f"Le dossier de presse le présentait ainsi : il {accent}"
         )
     else:
         text = (
             f"Le {month.name} en {month.region} a lieu en {month.period}. Il est organisé par {organiser} et "
-            f"{accent} Il compte {len(cat.events)} événements, les {_programme_days(cat)}."
+            f"{accent} Il compte {len(cat.events)} événements, les {programme_days(cat)}."
         )
-    return Answer([Reply(text)])
+    programme = answer_programme(cat)
+    return Answer([Reply(text), *programme.replies], programme.focus)
 
 
 def answer_project(cat: Catalogue, mentions: Mentions) -> Answer:
@@ -385,7 +441,11 @@ def answer_person(cat: Catalogue, mentions: Mentions) -> Answer:
         text = f"{person.name} : {person.role}."
         for event in (e for e in cat.events_sorted() if person_id in e.people):
             text += f" Événement : « {event.title} », {format_day(event.date)}."
-        replies.append(Reply(text))
+        buttons: tuple[Button, ...] = ()
+        if cat.interview and cat.interview.person == person_id:
+            text += f" Le dossier de presse publie son entretien : « {cat.interview.title} »."
+            buttons = (Button("Lire l'entretien", "/ask_interview"),)
+        replies.append(Reply(text, buttons))
     return Answer(replies)
 
 

@@ -18,6 +18,9 @@ from bot.domain.catalogue.model import Catalogue
 from bot.domain.text import fold
 
 KINDS = ("event", "topic", "organiser", "project", "person")
+# Glossary terms are linked apart: "communs" is both the topic and a term, and a message naming it
+# must keep both.
+TERM = "term"
 # Below this similarity (0-100) a mention is not linked: the bot asks rather than guesses.
 FUZZY_THRESHOLD = 84
 # Between these two similarities a mention is close enough to suggest, not to assume.
@@ -37,17 +40,22 @@ class Alias:
 class Mentions:
     """Catalogue ids a message refers to, by kind."""
 
-    ids: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    ids: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in (*KINDS, TERM)})
 
     def add(self, kind: str, ident: str) -> None:
-        if ident not in self.ids[kind]:
-            self.ids[kind].append(ident)
+        ids = self.ids.setdefault(kind, [])
+        if ident not in ids:
+            ids.append(ident)
 
     def of(self, kind: str) -> list[str]:
-        return self.ids[kind]
+        return self.ids.get(kind, [])
 
     def is_empty(self) -> bool:
         return not any(self.ids.values())
+
+    def without_terms(self) -> bool:
+        """True when the message names nothing of the catalogue but, maybe, a glossary term."""
+        return not any(self.of(k) for k in KINDS)
 
 
 def _words(text: str) -> list[str]:
@@ -62,10 +70,45 @@ def _strip_articles(text: str) -> str:
     return " ".join(words)
 
 
+def _aliases(groups: dict[str, list[tuple[str, tuple[str, ...]]]]) -> list[Alias]:
+    """Folded names, longest first, so that "la 27e region" is claimed before "region"."""
+    aliases = []
+    for kind, entries in groups.items():
+        for ident, names in entries:
+            for name in names:
+                folded = _strip_articles(name)
+                if not folded:
+                    continue
+                exact_case = name.strip() if name.strip().isupper() and len(name.strip()) <= 3 else None
+                aliases.append(Alias(kind, ident, folded, exact_case))
+    return sorted(aliases, key=lambda a: -len(a.text))
+
+
+def _scan(aliases: list[Alias], text: str) -> list[tuple[str, str]]:
+    """(kind, id) of the names found in free text, exact words first, then close misspellings."""
+    found: list[tuple[str, str]] = []
+    words = _words(text)
+    claimed = [False] * len(words)
+    for alias in aliases:
+        if alias.case_sensitive and not re.search(rf"\b{re.escape(alias.case_sensitive)}\b", text):
+            continue
+        size = len(alias.text.split())
+        for start in range(len(words) - size + 1):
+            if any(claimed[start : start + size]):
+                continue
+            window = " ".join(words[start : start + size])
+            exact = window == alias.text
+            # Misspellings only for names long enough to tell apart ("serius game", "comuns").
+            close = len(alias.text) >= 6 and fuzz.ratio(window, alias.text) >= max(FUZZY_THRESHOLD, 88)
+            if exact or close:
+                found.append((alias.kind, alias.id))
+                claimed[start : start + size] = [True] * size
+    return found
+
+
 class Linker:
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
-        self.aliases: list[Alias] = []
         groups = {
             "event": [(e.id, (e.title, *e.aliases)) for e in catalogue.events],
             "topic": [(t.id, (t.label, *t.aliases)) for t in catalogue.topics],
@@ -73,17 +116,24 @@ class Linker:
             "project": [(p.id, (p.name, *p.aliases)) for p in catalogue.projects],
             "person": [(p.id, (p.name, *p.aliases)) for p in catalogue.people],
         }
-        for kind, entries in groups.items():
-            for ident, names in entries:
-                for name in names:
-                    folded = _strip_articles(name)
-                    if not folded:
-                        continue
-                    exact_case = name.strip() if name.strip().isupper() and len(name.strip()) <= 3 else None
-                    self.aliases.append(Alias(kind, ident, folded, exact_case))
-        # Longest first, so "la 27e region" is claimed before "region".
-        self.aliases.sort(key=lambda a: -len(a.text))
+        self.aliases = _aliases(groups)
+        self.term_aliases = _aliases({TERM: [(g.id, (g.label, *g.aliases)) for g in catalogue.glossary]})
         self._ids = {(kind, ident) for kind, entries in groups.items() for ident, _ in entries}
+        self._term_ids = {g.id for g in catalogue.glossary}
+
+    def link_term(self, value: str) -> Optional[str]:
+        """The glossary entry an extracted `term` value names, exactly or misspelt."""
+        value = str(value).strip()
+        if value in self._term_ids:
+            return value
+        found = _scan(self.term_aliases, value)
+        if found:
+            return found[0][1]
+        folded = _strip_articles(value)
+        best = process.extractOne(
+            folded, [a.text for a in self.term_aliases], scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD
+        )
+        return self.term_aliases[best[2]].id if best else None
 
     def link_value(self, value: str, kind: Optional[str] = None) -> Optional[tuple[str, str]]:
         """Best (kind, id) for one extracted entity value; the expected kind wins ties."""
@@ -123,35 +173,22 @@ class Linker:
         return events[:limit]
 
     def scan(self, text: str) -> Mentions:
-        """Catalogue names found in free text, exact words first, then close misspellings."""
+        """Catalogue names and glossary terms found in free text."""
         mentions = Mentions()
-        words = _words(text)
-        claimed = [False] * len(words)
-        for alias in self.aliases:
-            if alias.case_sensitive and not re.search(rf"\b{re.escape(alias.case_sensitive)}\b", text):
-                continue
-            size = len(alias.text.split())
-            for start in range(len(words) - size + 1):
-                if any(claimed[start : start + size]):
-                    continue
-                window = " ".join(words[start : start + size])
-                exact = window == alias.text
-                # Misspellings only for names long enough to tell apart ("serius game", "comuns").
-                close = len(alias.text) >= 6 and fuzz.ratio(window, alias.text) >= max(FUZZY_THRESHOLD, 88)
-                if exact or close:
-                    mentions.add(alias.kind, alias.id)
-                    claimed[start : start + size] = [True] * size
+        for kind, ident in _scan(self.aliases, text) + _scan(self.term_aliases, text):
+            mentions.add(kind, ident)
         return mentions
 
     def mentions(self, entities: Iterable[tuple[str, str]], text: str) -> Mentions:
         """Merge the model's entities with a scan of the text."""
         mentions = Mentions()
         for entity_type, value in entities:
-            linked = self.link_value(value, entity_type)
+            term = self.link_term(value) if entity_type == TERM else None
+            linked = (TERM, term) if term else self.link_value(value, entity_type)
             if linked:
                 mentions.add(*linked)
         scanned = self.scan(text)
-        for kind in KINDS:
+        for kind in (*KINDS, TERM):
             for ident in scanned.of(kind):
                 mentions.add(kind, ident)
         return mentions

@@ -9,7 +9,7 @@ from typing import Optional
 
 from bot.domain.catalogue.model import Catalogue, Event
 from bot.domain.dates import DateSpan, bare_weekday, parse_french_date
-from bot.domain.linking import Linker, Mentions
+from bot.domain.linking import TERM, Linker, Mentions
 from bot.domain.personal_data import mask
 
 
@@ -40,7 +40,8 @@ def read_criteria(
     month = linker.catalogue.month
     named = [(k, v) for k, v in entities if k != "date"]
     mentions = linker.mentions(named, text)
-    unresolved = tuple(v for k, v in named if linker.link_value(v, k) is None)
+    # A glossary term is linked apart (Linker.link_term); only catalogue names can be unresolved.
+    unresolved = tuple(v for k, v in named if k != TERM and linker.link_value(v, k) is None)
     suggested = tuple(dict.fromkeys(i for v in unresolved for i in linker.suggest_events(v)))
     date_values = [v for k, v in entities if k == "date"]
     # A phone number ("06 12 34 56 78") or an address is not a date: read dates with them masked.

@@ -145,7 +145,7 @@ def test_a_local_actor_without_event_is_not_given_one(cat, criteria):
 
 
 def test_topic_events(cat, criteria):
-    reply = text_of(answers.answer_topic(cat, criteria("des ateliers sur le design ?")))
+    reply = text_of(answers.answer_topic(cat, criteria("des ateliers sur le design ?"), today=EVE))
     assert "Vu d'ailleurs" in reply and "démarche design" in reply
 
 

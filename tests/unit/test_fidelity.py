@@ -47,6 +47,11 @@ LABELS_ALLOWED_TO_DIFFER = {
         "la gestion des situations conflictuelles": "theme: « les causes d'un conflit »",
         "les outils collaboratifs": "theme: « la nouvelle plateforme collaborative »",
     },
+    "glossary.label": {
+        "la DITP": "the acronym the kit writes « (DITP) », with its article",
+        "le FTAP": "the acronym the kit writes « (FTAP) », with its article",
+        "le mind mapping": "« un premier mind mapping », with the definite article",
+    },
     "event.kind": {
         "atelier": "category badge: « ateliers découverte »",
         "présentation": "category badge: « vous présenter »",
@@ -71,6 +76,12 @@ def descriptive_texts(cat: Catalogue) -> list[tuple[str, str]]:
         texts.append((f"project.summary [{p.id}]", p.summary))
         if p.benefits:
             texts.append((f"project.benefits [{p.id}]", p.benefits))
+    texts += [(f"glossary.definition [{g.id}]", g.definition) for g in cat.glossary]
+    texts += [(f"figure.quote [{f.id}]", f.quote) for f in cat.figures]
+    if cat.interview:
+        texts.append(("interview.title", cat.interview.title))
+        for q in cat.interview.questions:
+            texts += [(f"interview.question [{q.id}]", q.question), (f"interview.answer [{q.id}]", q.answer)]
     return texts
 
 
@@ -88,6 +99,7 @@ def labels(cat: Catalogue) -> list[tuple[str, str]]:
     found += [("person.name", p.name) for p in cat.people]
     for p in cat.projects:
         found += [("project.name", p.name), ("project.kind", p.kind)]
+    found += [("glossary.label", g.label) for g in cat.glossary]
     return found
 
 

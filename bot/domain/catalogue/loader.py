@@ -17,6 +17,10 @@ from bot.domain.catalogue.model import (
     Catalogue,
     Contact,
     Event,
+    Figure,
+    GlossaryEntry,
+    Interview,
+    InterviewQuestion,
     Month,
     Organiser,
     Person,
@@ -132,9 +136,13 @@ def _read_yaml(path: Path) -> dict:
     return data
 
 
-def _section(path: Path, data: dict, name: str, build: Callable[[_Entry], T], label: str) -> tuple[T, ...]:
+def _section(
+    path: Path, data: dict, name: str, build: Callable[[_Entry], T], label: str, required: bool = True
+) -> tuple[T, ...]:
     items = data.get(name)
-    if not isinstance(items, list) or not items:
+    if items is None and not required:
+        return ()
+    if not isinstance(items, list) or (required and not items):
         raise CatalogueError(path, f"section « {name} »", "", "liste obligatoire manquante ou vide")
     built: list[T] = []
     seen: set[str] = set()
@@ -190,6 +198,58 @@ def _project(e: _Entry) -> Project:
     )
 
 
+REFERENCE_KINDS = {
+    "event": "événement",
+    "topic": "thème",
+    "organiser": "organisateur",
+    "project": "projet",
+    "person": "personne",
+}
+
+
+def _reference(e: _Entry, field: str) -> Optional[tuple[str, str]]:
+    value = e.data.get(field)
+    if value is None:
+        return None
+    if not isinstance(value, dict) or len(value) != 1:
+        raise e.error(field, "doit être une seule paire « type: id », par exemple {topic: care}")
+    ((kind, ident),) = value.items()
+    if kind not in REFERENCE_KINDS:
+        raise e.error(field, f"type « {kind} » inconnu (possibles : {', '.join(REFERENCE_KINDS)})")
+    if not isinstance(ident, str) or not ident.strip():
+        raise e.error(field, "l'identifiant doit être un texte")
+    return kind, ident.strip()
+
+
+def _glossary_entry(e: _Entry) -> GlossaryEntry:
+    return GlossaryEntry(
+        id=e.identifier(),
+        label=e.text("label"),  # type: ignore[arg-type]
+        definition=e.text("definition"),  # type: ignore[arg-type]
+        aliases=e.text_list("aliases", required=True),
+        refers_to=_reference(e, "refers_to"),
+        events=e.text_list("events"),
+        projects=e.text_list("projects"),
+    )
+
+
+def _figure(e: _Entry) -> Figure:
+    keywords = e.text_list("keywords", required=True)
+    return Figure(e.identifier(), e.text("quote"), keywords, e.text("project", False))  # type: ignore[arg-type]
+
+
+def _interview_question(e: _Entry) -> InterviewQuestion:
+    return InterviewQuestion(e.identifier(), e.text("question"), e.text("answer"), e.text_list("keywords"))  # type: ignore[arg-type]
+
+
+def _interview(path: Path, data: dict) -> Optional[Interview]:
+    if data.get("interview") is None:
+        return None
+    entry = _Entry(path, "entretien", data["interview"])
+    questions = _section(path, entry.data, "questions", _interview_question, "question d'entretien")
+    return Interview(entry.text("title"), entry.text("person"), questions)  # type: ignore[arg-type]
+
+
 def _check_references(path: Path, cat: Catalogue) -> None:
     """Every id an entry points to must exist, and every event must fall in the month."""
     organisers = {o.id for o in cat.organisers}
@@ -221,6 +281,25 @@ def _check_references(path: Path, cat: Catalogue) -> None:
     for project in cat.projects:
         if project.owner:
             check(f"projet « {project.id} »", "owner", (project.owner,), organisers, "organisateur")
+    known = {
+        "event": {e.id for e in cat.events},
+        "topic": topics,
+        "organiser": organisers,
+        "project": {p.id for p in cat.projects},
+        "person": people,
+    }
+    for term in cat.glossary:
+        label = f"terme « {term.id} »"
+        if term.refers_to:
+            kind, ident = term.refers_to
+            check(label, "refers_to", (ident,), known[kind], REFERENCE_KINDS[kind])
+        check(label, "events", term.events, known["event"], "événement")
+        check(label, "projects", term.projects, known["project"], "projet")
+    for figure in cat.figures:
+        if figure.project:
+            check(f"chiffre « {figure.id} »", "project", (figure.project,), known["project"], "projet")
+    if cat.interview:
+        check("entretien", "person", (cat.interview.person,), people, "personne")
 
 
 def load_catalogue(path: Path | str = DEFAULT_CATALOGUE_PATH) -> Catalogue:
@@ -250,6 +329,9 @@ def load_catalogue(path: Path | str = DEFAULT_CATALOGUE_PATH) -> Catalogue:
         events=_section(path, data, "events", _event, "événement"),
         people=_section(path, data, "people", _person, "personne"),
         projects=_section(path, data, "projects", _project, "projet"),
+        glossary=_section(path, data, "glossary", _glossary_entry, "terme", required=False),
+        figures=_section(path, data, "figures", _figure, "chiffre", required=False),
+        interview=_interview(path, data),
     )
     _check_references(path, catalogue)
     return catalogue

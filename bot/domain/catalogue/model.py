@@ -59,6 +59,47 @@ class Project:
 
 
 @dataclass(frozen=True)
+class GlossaryEntry:
+    """A term the press kit defines or expands, with its own words."""
+
+    id: str
+    label: str  # with its article, as it starts a sentence: "la comptabilité CARE"
+    definition: str  # the press kit's words
+    aliases: tuple[str, ...] = ()
+    # The catalogue entry the term names, when it is one ("CARE" is the topic care): (kind, id).
+    refers_to: Optional[tuple[str, str]] = None
+    events: tuple[str, ...] = ()  # events that speak of it, besides those of refers_to
+    projects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number the press kit gives, in its sentence ("6 lauréats"), and the words that ask for it."""
+
+    id: str
+    quote: str
+    keywords: tuple[str, ...]
+    project: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class InterviewQuestion:
+    id: str
+    question: str
+    answer: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Interview:
+    """The press kit's "3 questions à…": a person's answers, word for word."""
+
+    title: str
+    person: str
+    questions: tuple[InterviewQuestion, ...]
+
+
+@dataclass(frozen=True)
 class Month:
     name: str
     region: str
@@ -88,10 +129,13 @@ class Catalogue:
     events: tuple[Event, ...]
     people: tuple[Person, ...]
     projects: tuple[Project, ...]
+    glossary: tuple[GlossaryEntry, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    interview: Optional[Interview] = None
     _by_id: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        for group in (self.organisers, self.topics, self.events, self.people, self.projects):
+        for group in (self.organisers, self.topics, self.events, self.people, self.projects, self.glossary):
             for item in group:
                 self._by_id[(type(item).__name__, item.id)] = item
 
@@ -109,6 +153,9 @@ class Catalogue:
 
     def project(self, project_id: str) -> Project:
         return self._by_id[("Project", project_id)]
+
+    def term(self, term_id: str) -> GlossaryEntry:
+        return self._by_id[("GlossaryEntry", term_id)]
 
     def has_event(self, event_id: str) -> bool:
         return ("Event", event_id) in self._by_id
