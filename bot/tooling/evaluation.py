@@ -4,6 +4,8 @@ Each configuration is trained from scratch (its own empty Rasa cache, so trainin
 honest), scored with `rasa test nlu` on tests/nlu/, and reported side by side in
 reports/summary.md (committed) and reports/summary.json; the full Rasa reports, pictures and
 error lists stay under reports/<configuration>/ (ignored by git).
+
+`python -m bot eval passages` tunes the press-kit passage answers instead (bot/tooling/passage_tuning.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Optional
 import yaml
 
 from bot.runtime.settings import PROJECT_ROOT, process_environment
+from bot.tooling import passage_tuning
 
 REPORTS = PROJECT_ROOT / "reports"
 TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
@@ -183,6 +186,8 @@ def render_summary(figures: list[Figures], test_size: int, note: Optional[str] =
 
 
 def main(selected: list[str]) -> int:
+    if selected[:1] == ["passages"]:
+        return passage_tuning.main(selected[1:])
     from rasa.shared.nlu.training_data.loading import load_data
 
     test_size = len(load_data(str(TEST_SET)).training_examples)

@@ -30,7 +30,7 @@ def _variants(name: str) -> list[str]:
 
 
 def entity_names(catalogue: Catalogue) -> dict[str, dict[str, list[str]]]:
-    """entity type -> catalogue id -> every way of writing it."""
+    """entity type -> catalogue id -> every way of writing it (`term`: the glossary's own terms)."""
     groups = {
         "event": {e.id: list(e.aliases) for e in catalogue.events},
         "topic": {t.id: list(t.aliases) for t in catalogue.topics},
@@ -38,9 +38,31 @@ def entity_names(catalogue: Catalogue) -> dict[str, dict[str, list[str]]]:
         "project": {p.id: list(p.aliases) for p in catalogue.projects},
         "person": {p.id: [p.name, *p.aliases] for p in catalogue.people},
     }
-    return {
+    names = {
         kind: {i: [v for n in names for v in _variants(n)] for i, names in ids.items()} for kind, ids in groups.items()
     }
+    names["term"] = _term_names(catalogue, names)
+    return names
+
+
+def _term_names(catalogue: Catalogue, others: dict[str, dict[str, list[str]]]) -> dict[str, list[str]]:
+    """Glossary terms that are no other kind (refers_to empty), minus the names another kind already has
+    or contains: « Osmose » stays an event even if the glossary defines it, and « transformation publique »
+    is left out, being part of the DITP's name."""
+    taken = {f" {fold(v)} " for ids in others.values() for values in ids.values() for v in values}
+
+    def free(alias: str) -> bool:
+        words = f" {fold(alias)} "
+        return not any(words in name for name in taken)
+
+    terms: dict[str, list[str]] = {}
+    for entry in catalogue.glossary:
+        if entry.refers_to is not None:
+            continue
+        values = [v for alias in entry.aliases if free(alias) for v in _variants(alias)]
+        if values:
+            terms[entry.id] = list(dict.fromkeys(values))
+    return terms
 
 
 def build_nlu(catalogue: Catalogue) -> dict:
@@ -48,7 +70,8 @@ def build_nlu(catalogue: Catalogue) -> dict:
     nlu: list[dict] = []
     for kind, ids in names.items():
         values = sorted({v for vs in ids.values() for v in vs})
-        nlu.append({"lookup": kind, "examples": "".join(f"- {v}\n" for v in values)})
+        if values:
+            nlu.append({"lookup": kind, "examples": "".join(f"- {v}\n" for v in values)})
     nlu.append({"lookup": "date", "examples": "".join(f"- {w}\n" for w in DATE_WORDS)})
     nlu.append({"regex": "date", "examples": "".join(f"- {r}\n" for r in DATE_REGEXES)})
     # A written form that could mean two entries is left out of synonyms: the action asks instead.

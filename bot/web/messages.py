@@ -11,6 +11,7 @@ from typing import Any, Optional
 from urllib.parse import urlsplit
 
 from bot.runtime.channels.inputs import clean_text
+from bot.runtime.channels.quotes import join_quotes, quote_of
 
 MAX_BUTTONS = 20
 MAX_TEXT_CHARS = 5000
@@ -54,13 +55,26 @@ def _buttons(value: Any) -> list[dict]:
     return buttons
 
 
+def _quote(raw: dict) -> Optional[dict]:
+    """A press-kit quotation, from `custom` (tracker) or joined to its text (join_quotes)."""
+    quote = quote_of({"custom": {"quote": raw["quote"]}}) if "quote" in raw else quote_of(raw)
+    if quote is None:
+        return None
+    text = _text(quote["text"], MAX_TEXT_CHARS)
+    return {"text": text, "section": _text(quote["section"], MAX_TITLE_CHARS) or ""} if text else None
+
+
 def bot_message(raw: Any) -> Optional[dict]:
-    """One bot message as the widget renders it: {"text"?, "buttons"?, "image"?}, or None if empty."""
+    """One bot message as the widget renders it: {"text"?, "quote"?, "buttons"?, "image"?}, or None if empty.
+
+    "quote" ({"text", "section"}) is a press-kit quotation that the text also holds between « »."""
     if not isinstance(raw, dict):
         return None
     message: dict = {}
     if text := _text(raw.get("text"), MAX_TEXT_CHARS):
         message["text"] = text
+    if quote := _quote(raw):
+        message["quote"] = quote
     if buttons := _buttons(raw.get("buttons")):
         message["buttons"] = buttons
     if image := safe_url(raw.get("image")):
@@ -72,7 +86,7 @@ def bot_messages(raw: Any) -> list[dict]:
     """Rasa REST channel's reply (a list) -> the widget's messages."""
     if not isinstance(raw, list):
         return []
-    return [m for m in (bot_message(r) for r in raw) if m]
+    return [m for m in (bot_message(r) for r in join_quotes(raw)) if m]
 
 
 def history(tracker: Any) -> list[dict]:
@@ -93,7 +107,12 @@ def history(tracker: Any) -> list[dict]:
         elif kind == "bot":
             data = event.get("data") if isinstance(event.get("data"), dict) else {}
             message = bot_message(
-                {"text": event.get("text"), "buttons": data.get("buttons"), "image": data.get("image")}
+                {
+                    "text": event.get("text"),
+                    "buttons": data.get("buttons"),
+                    "image": data.get("image"),
+                    "custom": data.get("custom"),
+                }
             )
             if message:
                 titles.update({b["payload"]: b["title"] for b in message.get("buttons", [])})

@@ -71,6 +71,36 @@ def test_escape_neutralises_markdown_and_mentions_but_not_urls_or_emails():
     assert escape("https://ex.gouv.fr/a_b*c") == "https://ex.gouv.fr/a_b*c"
 
 
+QUOTED_SECTION = "3 questions à Anne-Laure Guillaume"
+QUOTED = "Quelle est la place du Lab ?\n> Etat'LIN est le laboratoire d'innovation publique de l'État."
+QUOTED_REPLY = (
+    f"Voici ce qu'en dit le dossier de presse (« {QUOTED_SECTION} ») :\n« {QUOTED} »\n"
+    "Pour en savoir plus, contactez : Préfecture de Loire-Atlantique."
+)
+
+
+def test_a_press_kit_quotation_becomes_a_markdown_quote_with_its_section():
+    # As Rasa's collecting channel sends it: the text, then the quotation alone in `custom`.
+    rendered = render_messages(
+        [
+            {"recipient_id": "u", "text": QUOTED_REPLY},
+            {"recipient_id": "u", "custom": {"quote": {"text": QUOTED, "section": QUOTED_SECTION}}},
+        ]
+    )
+    assert rendered.posts == [
+        f"**Voici ce qu'en dit le dossier de presse (« {QUOTED_SECTION} ») :**\n\n"
+        "> « Quelle est la place du Lab ?\n"
+        "> \\> Etat'LIN est le laboratoire d'innovation publique de l'État. »\n\n"
+        f"— {QUOTED_SECTION}\n\n"
+        "Pour en savoir plus, contactez : Préfecture de Loire-Atlantique."
+    ]
+
+
+def test_a_bot_text_starting_a_line_with_a_chevron_is_still_no_quote():
+    [post] = render_messages([{"text": "« citation »\n> pas une citation", "custom": {"autre": 1}}]).posts
+    assert "\n\\> pas une citation" in post
+
+
 def test_buttons_become_a_numbered_list_with_a_hint():
     rendered = render_messages([AMBIGUOUS], "/evenements")
     post = rendered.posts[0]

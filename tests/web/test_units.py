@@ -6,7 +6,7 @@ import pytest
 
 from bot.runtime.channels.inputs import InvalidRequest, clean_text, validate_chat
 from bot.web.config import default_origins, load_web_settings, parse_origins
-from bot.web.messages import bot_messages, safe_url
+from bot.web.messages import bot_messages, history, safe_url
 
 
 def test_settings_defaults_match_make_run() -> None:
@@ -89,6 +89,22 @@ def test_bot_messages_bound_buttons_and_text() -> None:
     assert len(message["text"]) == 5000 and len(message["buttons"]) == 20
     assert bot_messages({"text": "pas une liste"}) == []
     assert bot_messages([{"text": "   "}, {"buttons": []}]) == []
+
+
+QUOTE = {"text": "Etat'LIN est le laboratoire d'innovation publique de l'État.", "section": "3 questions à…"}
+QUOTED_TEXT = f"Voici ce qu'en dit le dossier de presse (« 3 questions à… ») :\n« {QUOTE['text']} »"
+
+
+def test_a_press_kit_quotation_reaches_the_page_with_its_text() -> None:
+    # Rasa's REST channel sends the text, then the quotation alone; the page gets one message.
+    raw = [{"recipient_id": "s", "text": QUOTED_TEXT}, {"recipient_id": "s", "custom": {"quote": QUOTE}}]
+    assert bot_messages(raw) == [{"text": QUOTED_TEXT, "quote": QUOTE}]
+    assert bot_messages([{"custom": {"quote": {"text": 3, "section": "x"}}}, {"custom": {"autre": 1}}]) == []
+
+
+def test_a_quotation_comes_back_with_the_conversation() -> None:
+    tracker = {"events": [{"event": "bot", "text": QUOTED_TEXT, "data": {"custom": {"quote": QUOTE}}}]}
+    assert history(tracker) == [{"from": "bot", "text": QUOTED_TEXT, "quote": QUOTE}]
 
 
 def test_make_run_points_the_page_at_its_rasa_server_without_the_admin_token() -> None:

@@ -4,6 +4,8 @@
  * - Parle au serveur de la page (même origine) : POST /api/chat, GET /api/history, GET /api/status.
  * - Tout texte (du bot comme de l'usager) est inséré avec textContent, jamais comme HTML ;
  *   seuls les liens http(s) deviennent des liens.
+ * - Une citation du dossier de presse (message.quote : {text, section}) s'affiche en citation du
+ *   DSFR (figure.fr-quote, la section en <cite>) à la place de « … » dans le texte du message.
  * - L'identifiant de conversation est gardé dans sessionStorage : un rechargement de la page
  *   retrouve la conversation, la fermeture de l'onglet l'oublie.
  * - Clavier : ouvrir (bouton), écrire, Entrée envoie, Tab atteint les choix proposés,
@@ -146,9 +148,42 @@
     return node;
   }
 
+  /* Citation du dossier de presse, mot pour mot : composant Citation du DSFR. */
+  function quoteFigure(quote) {
+    var figure = el("figure", "fr-quote chat__quote");
+    var block = el("blockquote");
+    var lines = quote.text.split("\n").filter(function (line) { return line.trim(); });
+    lines.forEach(function (line, i) {
+      block.appendChild(el("p", "", (i === 0 ? "« " : "") + line + (i === lines.length - 1 ? " »" : "")));
+    });
+    figure.appendChild(block);
+    var caption = el("figcaption");
+    caption.appendChild(el("p", "fr-quote__author", "Dossier de presse"));
+    if (quote.section) {
+      var sources = el("ul", "fr-quote__source");
+      var item = el("li");
+      item.appendChild(el("cite", "", quote.section));
+      sources.appendChild(item);
+      caption.appendChild(sources);
+    }
+    figure.appendChild(caption);
+    return figure;
+  }
+
   function appendBot(message, before) {
     var node = el("div", "chat__msg chat__msg--bot");
-    renderText(node, message.text || "", "L'assistant : ");
+    var text = message.text || "";
+    var quote = message.quote && typeof message.quote.text === "string" && message.quote.text.trim() ? message.quote : null;
+    if (quote) {
+      // Le texte contient la citation entre « » : elle y est remplacée par la figure.
+      var marked = "« " + quote.text + " »";
+      var at = text.indexOf(marked);
+      renderText(node, at < 0 ? text : text.slice(0, at), "L'assistant : ");
+      node.appendChild(quoteFigure(quote));
+      if (at >= 0) { renderText(node, text.slice(at + marked.length)); }
+    } else {
+      renderText(node, text, "L'assistant : ");
+    }
     if (message.image) {
       var href = safeHref(message.image);
       if (href) { var p = el("p"); p.appendChild(link("Voir l'image", href)); node.appendChild(p); }

@@ -3,6 +3,8 @@
 The answers are plain French text with "- " list lines; in a chat they read better with bold
 headings and labels. Buttons cannot be clicked in a post (interactive buttons need a bot
 account and a callback URL), so they become a numbered list the agent answers with a number.
+A press-kit quotation (`custom.quote`, bot/runtime/channels/quotes.py) becomes a real Markdown quote;
+everywhere else, a '>' the bot writes at the start of a line is escaped.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from bot.runtime.channels.quotes import join_quotes, split_around
 
 MAX_POST_CHARS = 16383  # Mattermost's limit per post, in characters (runes)
 CUT_NOTICE = "\n\n_… réponse tronquée : posez une question plus précise._"
@@ -73,22 +77,40 @@ def _separate_lists(lines: list[str]) -> list[str]:
     return out
 
 
+def quote_block(quote: dict[str, str]) -> str:
+    """A press-kit quotation as Markdown: its lines as "> « … »", then "— section" below the quote."""
+    lines = [line for line in quote["text"].split("\n") if line.strip()]
+    lines[0] = f"« {lines[0]}"
+    lines[-1] = f"{lines[-1]} »"
+    block = "\n".join(f"> {escape(line)}" for line in lines)
+    return f"{block}\n\n— {escape(quote['section'])}" if quote.get("section") else block
+
+
+def _text_parts(message: dict[str, Any]) -> list[str]:
+    text = str(message.get("text") or "")
+    quote = message.get("quote")
+    if not quote:
+        return [emphasise(escape(text))] if text else []
+    before, after = split_around(text, quote["text"])
+    parts = [emphasise(escape(before.strip()))] if before.strip() else []
+    parts.append(quote_block(quote))
+    return parts + ([emphasise(escape(after.strip()))] if after.strip() else [])
+
+
 def choice_hint(example: str) -> str:
     # In a code span: the example is shown, never run as a mention or a command.
     return f"_Répondez par le numéro de votre choix, par exemple `{example}`._"
 
 
 def render_messages(messages: Iterable[dict[str, Any]], answer_prefix: str = "") -> Rendered:
-    """Rasa bot messages (text, buttons, image) -> one Markdown post each, buttons numbered across posts.
+    """Rasa bot messages (text, quote, buttons, image) -> one Markdown post each, buttons numbered across posts.
 
     `answer_prefix` is what the agent types before the number on this platform ("/evenements").
     """
     posts: list[str] = []
     choices: list[Choice] = []
-    for message in messages:
-        parts = []
-        if message.get("text"):
-            parts.append(emphasise(escape(str(message["text"]))))
+    for message in join_quotes(messages):
+        parts = _text_parts(message)
         if message.get("image"):
             parts.append(f"![image]({message['image']})")
         buttons = [b for b in message.get("buttons") or [] if b.get("payload")]
