@@ -27,7 +27,7 @@ from bot.tooling import passage_tuning
 
 REPORTS = PROJECT_ROOT / "reports"
 TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
-DEV_SET = PROJECT_ROOT / "tests" / "dev" / "nlu.yml"  # for tuning; the test set is never tuned on
+DEV_SET = PROJECT_ROOT / "tests" / "dev" / "nlu"  # for tuning (a folder of NLU files); the test set is never tuned on
 ENTITY_REPORT = "DIETClassifier_report.json"
 
 

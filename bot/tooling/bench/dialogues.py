@@ -16,7 +16,7 @@ class Choice:
 Step = Union[str, Choice]
 Dialogue = tuple[Step, ...]
 
-# This bot: the questions of tests/test_end_to_end.py, chained as a citizen would (greetings, follow-ups,
+# This bot: the questions of tests/test_end_to_end.py and of the knowledge tests, chained as a citizen would (greetings, follow-ups,
 # dates relative to MOIS_REFERENCE_DATE, misspellings, a button, an off-topic question).
 OURS: tuple[Dialogue, ...] = (
     (
@@ -45,6 +45,21 @@ OURS: tuple[Dialogue, ...] = (
         "C'est quoi le Mois de l'innovation publique ?",
         "Qui est Anne-Laure Guillaume ?",
         "Comment renouveler mon passeport ?",
+        "au revoir",
+    ),
+    # Beyond the calendar: a definition and its event, a yes/no check, the interview, a number, the
+    # press-kit passage index (the long tail), a person asked for.
+    (
+        "C'est quoi la comptabilité CARE ?",
+        "et l'événement qui en parle ?",
+        "c'est bien le 19 ?",
+        "Qui fait partie de l'équipe d'Etat'LIN ?",
+        "merci",
+    ),
+    (
+        "combien de lauréats pour l'appel à projets de la DITP ?",
+        "que dit le dossier sur la stratégie pauvreté ?",
+        "je voudrais parler à quelqu'un",
         "au revoir",
     ),
 )
