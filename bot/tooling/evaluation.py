@@ -23,7 +23,7 @@ from typing import Optional
 import yaml
 
 from bot.runtime.settings import PROJECT_ROOT, process_environment
-from bot.tooling import passage_tuning
+from bot.tooling import heldout, passage_tuning
 
 REPORTS = PROJECT_ROOT / "reports"
 TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
@@ -140,7 +140,38 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f} %"
 
 
-def render_summary(figures: list[Figures], test_size: int, note: Optional[str] = None) -> str:
+INTENT_ACCURACY_BAR = 0.97
+ENTITY_F1_BAR = 0.95
+
+
+def _verdict(ok: bool) -> str:
+    return "✅ atteint" if ok else "❌ non atteint"
+
+
+def render_bars(shipped: Figures, default: Optional[Figures], near_duplicates: int) -> list[str]:
+    """The held-out bars of the knowledge issue, measured in this run."""
+    lines = ["", "## Seuils du jeu de test", "", "| seuil | mesuré | verdict |", "|---|---|---|"]
+    lines.append(
+        f"| 0 phrase de test à moins de {heldout.THRESHOLD} (difflib, après normalisation) d'une phrase "
+        f"d'entraînement | {near_duplicates} | {_verdict(near_duplicates == 0)} |"
+    )
+    lines.append(
+        f"| exactitude des intentions ≥ {_pct(INTENT_ACCURACY_BAR)} | {_pct(shipped.intent_accuracy)} | "
+        f"{_verdict(shipped.intent_accuracy >= INTENT_ACCURACY_BAR)} |"
+    )
+    lines.append(
+        f"| F1 des entités ≥ {_pct(ENTITY_F1_BAR)} | {_pct(shipped.entity_f1)} | "
+        f"{_verdict(shipped.entity_f1 >= ENTITY_F1_BAR)} |"
+    )
+    if default:
+        lines.append(
+            f"| meilleure que le pipeline par défaut de Rasa | {_pct(shipped.intent_accuracy)} contre "
+            f"{_pct(default.intent_accuracy)} | {_verdict(shipped.intent_accuracy > default.intent_accuracy)} |"
+        )
+    return lines
+
+
+def render_summary(figures: list[Figures], test_size: int, note: Optional[str] = None, near_duplicates: int = 0) -> str:
     shipped = next(f for f in figures if f.ships)
     default = next((f for f in figures if f.slug == "rasa-defaut"), None)
     lines = [
@@ -172,6 +203,7 @@ def render_summary(figures: list[Figures], test_size: int, note: Optional[str] =
             e = f.entities.get(name)
             cells.append(f"{_pct(e['precision'])} / {_pct(e['recall'])} / {_pct(e['f1-score'])}" if e else "—")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += render_bars(shipped, default, near_duplicates)
     lines += ["", "## Configuration livrée", ""]
     if default:
         gain = 100 * (shipped.intent_accuracy - default.intent_accuracy)
@@ -211,7 +243,8 @@ def main(selected: list[str]) -> int:
     note = (
         ("Pourquoi `fr_core_news_sm` : " + _md_note(figures)) if any(f.slug == "projet-md" for f in figures) else None
     )
-    (REPORTS / "summary.md").write_text(render_summary(figures, test_size, note), encoding="utf-8")
+    summary = render_summary(figures, test_size, note, near_duplicates=len(heldout.near_duplicates()))
+    (REPORTS / "summary.md").write_text(summary, encoding="utf-8")
     print((REPORTS / "summary.md").read_text(encoding="utf-8"))
     return 0
 
