@@ -508,11 +508,17 @@ def answer_followup(
     return answer_day(cat, criteria, today=today), "day"
 
 
-def _only_events(events: Sequence[Event]) -> Criteria:
+def criteria_naming(**ids: Sequence[str]) -> Criteria:
+    """Criteria that name these catalogue ids, by kind: criteria_naming(event=["communs"])."""
     mentions = Mentions()
-    for e in events:
-        mentions.add("event", e.id)
+    for kind, values in ids.items():
+        for value in values:
+            mentions.add(kind, value)
     return Criteria(mentions)
+
+
+def _only_events(events: Sequence[Event]) -> Criteria:
+    return criteria_naming(event=[e.id for e in events])
 
 
 def answer_out_of_scope(cat: Catalogue, repeated: bool) -> Answer:

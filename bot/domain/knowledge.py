@@ -22,6 +22,7 @@ from bot.domain.answers import (
     answer_topic,
     choose_event_payload,
     contact_line,
+    criteria_naming,
     criteria_phrase,
     listing,
     month_is_over,
@@ -32,21 +33,13 @@ from bot.domain.answers import (
 from bot.domain.catalogue.model import Catalogue, Event, GlossaryEntry
 from bot.domain.dates import format_day
 from bot.domain.facets import asks_about_format, matches_any
-from bot.domain.linking import TERM, Mentions
+from bot.domain.linking import TERM
 from bot.domain.queries import Criteria, events_of_organiser, matching_events
 from bot.domain.text import join_french
 
 
 def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _mentions_of(**ids: list[str]) -> Criteria:
-    mentions = Mentions()
-    for kind, values in ids.items():
-        for value in values:
-            mentions.add(kind, value)
-    return Criteria(mentions)
 
 
 def related_events(cat: Catalogue, term: GlossaryEntry) -> list[Event]:
@@ -111,7 +104,7 @@ def answer_definition(cat: Catalogue, criteria: Criteria, *, today: dt.date) -> 
             focus += events
             if term.refers_to and term.refers_to[0] == "organiser":
                 # "la DITP": what it does in the month, as the organiser answer says it.
-                role = answer_organiser_programme(cat, _mentions_of(organiser=[term.refers_to[1]]), today=today)
+                role = answer_organiser_programme(cat, criteria_naming(organiser=[term.refers_to[1]]), today=today)
                 replies += role.replies
                 focus += role.focus
         return Answer(replies, focus)
@@ -120,15 +113,15 @@ def answer_definition(cat: Catalogue, criteria: Criteria, *, today: dt.date) -> 
     if m.of("person"):
         return answer_person(cat, m)
     if m.of("event"):
-        return answer_about_events(cat, "details", _mentions_of(event=m.of("event")), [], today=today)
+        return answer_about_events(cat, "details", criteria_naming(event=m.of("event")), [], today=today)
     if m.of("topic"):
         labels = join_french([cat.topic(t).label for t in m.of("topic")])
-        topic = answer_topic(cat, _mentions_of(topic=m.of("topic")), today=today)
+        topic = answer_topic(cat, criteria_naming(topic=m.of("topic")), today=today)
         note = Reply(f"Le dossier de presse ne donne pas de définition de {labels}.")
         return Answer([note, *topic.replies], topic.focus)
     if m.of("organiser"):
         names = join_french([cat.organiser(o).name for o in m.of("organiser")])
-        about = answer_organiser_programme(cat, _mentions_of(organiser=m.of("organiser")), today=today)
+        about = answer_organiser_programme(cat, criteria_naming(organiser=m.of("organiser")), today=today)
         note = Reply(f"Le dossier de presse ne développe pas « {names} ». Voici ce qu'il en dit :")
         return Answer([note, *about.replies], about.focus)
     return None
@@ -230,7 +223,7 @@ def answer_check(cat: Catalogue, criteria: Criteria, text: str, context: Sequenc
     elif in_context:
         events = in_context
     elif m.of("topic"):
-        events = matching_events(cat, _mentions_of(topic=m.of("topic")))
+        events = matching_events(cat, criteria_naming(topic=m.of("topic")))
     else:
         events = []
     if not events:

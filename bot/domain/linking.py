@@ -53,10 +53,6 @@ class Mentions:
     def is_empty(self) -> bool:
         return not any(self.ids.values())
 
-    def without_terms(self) -> bool:
-        """True when the message names nothing of the catalogue but, maybe, a glossary term."""
-        return not any(self.of(k) for k in KINDS)
-
 
 def _words(text: str) -> list[str]:
     """Folded words, elisions split off: "l'ASE" -> ["l", "ase"], "Etat'LIN" -> ["etat", "lin"]."""
