@@ -50,6 +50,10 @@ def focus_of(tracker: Tracker) -> list[str]:
     return list(tracker.get_slot("focus_events") or [])
 
 
+def projects_in_focus(tracker: Tracker) -> list[str]:
+    return list(tracker.get_slot("focus_projects") or [])
+
+
 def send(dispatcher: CollectingDispatcher, answer: Answer, question: Optional[str] = None) -> list[dict[str, Any]]:
     """Utter the replies and remember what the conversation is now about."""
     for reply in answer.replies:
@@ -60,6 +64,8 @@ def send(dispatcher: CollectingDispatcher, answer: Answer, question: Optional[st
     events: list[dict[str, Any]] = []
     if answer.focus:
         events.append(SlotSet("focus_events", answer.focus))
+    if answer.focus_projects or answer.focus:  # a new subject: the former project is no longer meant
+        events.append(SlotSet("focus_projects", answer.focus_projects))
     if question:
         events.append(SlotSet("last_question", question))
     return events

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.adapter import catalogue, criteria_of, reference_day, send
+from actions.adapter import catalogue, criteria_of, projects_in_focus, reference_day, send
 from bot.domain import answers
 
 
@@ -26,7 +26,8 @@ class ActionAnswerProject(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         cat, linker = catalogue()
-        return send(dispatcher, answers.answer_project(cat, criteria_of(tracker, linker).mentions), "project")
+        mentions = criteria_of(tracker, linker).mentions
+        return send(dispatcher, answers.answer_project(cat, mentions, projects_in_focus(tracker)), "project")
 
 
 class ActionAnswerPerson(Action):

@@ -56,6 +56,8 @@ class Answer:
     replies: list[Reply]
     # Events the conversation is now about: one after a precise answer, several after a list.
     focus: list[str] = field(default_factory=list)
+    # Projects it is now about ("et ce projet, il a été lauréat de quoi ?").
+    focus_projects: list[str] = field(default_factory=list)
 
 
 def choose_event_payload(event_id: str) -> str:
@@ -222,10 +224,11 @@ def answer_about_events(
             ],
             [e.id for e in offered],
         )
+    in_context = [cat.event(i) for i in context if cat.has_event(i)]
     if criteria.has_event_constraint:
-        events = matching_events(cat, criteria)
+        events = _narrowed(cat, criteria, in_context) or matching_events(cat, criteria)
     else:
-        events = [cat.event(i) for i in context if cat.has_event(i)]
+        events = in_context
     if over and len(events) != 1:
         return _month_over_for_practical(cat, [e.id for e in events])
     if not events:
@@ -414,20 +417,26 @@ def answer_month(cat: Catalogue, *, today: dt.date) -> Answer:
     return Answer([Reply(text), *programme.replies], programme.focus)
 
 
-def answer_project(cat: Catalogue, mentions: Mentions) -> Answer:
-    if not mentions.of("project"):
+def answer_project(cat: Catalogue, mentions: Mentions, context: Sequence[str] = ()) -> Answer:
+    """The projects named, else the one the conversation is about, else the list of them all.
+
+    The events that speak of a project (its glossary entry's) become the conversation's focus."""
+    named = list(mentions.of("project")) or [p for p in context if cat.has_project(p)][:1]
+    if not named:
         lines = ["Projets de transformation publique en Pays de la Loire cités dans le dossier de presse :"]
         lines += [f"- {p.name}" for p in cat.projects]
         buttons = tuple(Button(p.name, '/ask_project{"project":"%s"}' % p.id) for p in cat.projects)
         return Answer([Reply("\n".join(lines), buttons)])
     replies = []
-    for project_id in mentions.of("project"):
+    for project_id in named:
         project = cat.project(project_id)
         text = f"{project.name}\n{project.summary}"
         if project.benefits:
             text += f"\nBénéfices : {project.benefits}"
         replies.append(Reply(text))
-    return Answer(replies)
+    about_one = ("project", named[0]) if len(named) == 1 else None
+    events = [e for term in cat.glossary if about_one and term.refers_to == about_one for e in term.events]
+    return Answer(replies, events, named)
 
 
 def answer_person(cat: Catalogue, mentions: Mentions) -> Answer:
@@ -435,18 +444,19 @@ def answer_person(cat: Catalogue, mentions: Mentions) -> Answer:
         lines = ["Personnes citées dans le dossier de presse :"]
         lines += [f"- {p.name}, {p.role}" for p in cat.people]
         return Answer([Reply("\n".join(lines))])
-    replies = []
+    replies, focus = [], []
     for person_id in mentions.of("person"):
         person = cat.person(person_id)
         text = f"{person.name} : {person.role}."
         for event in (e for e in cat.events_sorted() if person_id in e.people):
             text += f" Événement : « {event.title} », {format_day(event.date)}."
+            focus.append(event.id)  # "elle intervient quand ?" is then about that event
         buttons: tuple[Button, ...] = ()
         if cat.interview and cat.interview.person == person_id:
             text += f" Le dossier de presse publie son entretien : « {cat.interview.title} »."
             buttons = (Button("Lire l'entretien", "/ask_interview"),)
         replies.append(Reply(text, buttons))
-    return Answer(replies)
+    return Answer(replies, focus)
 
 
 def answer_contact(cat: Catalogue) -> Answer:
@@ -493,19 +503,22 @@ def answer_followup(
     if m.of("person"):
         return answer_person(cat, m), "person"
     names_event = bool(m.of("event") or m.of("topic"))
-    focused = [cat.event(i) for i in focus if cat.has_event(i)]
     if not criteria.has_event_constraint:
         return answer_fallback(cat, repeated=False), last_question or ""
     if last_question in EVENT_QUESTIONS or names_event:
         question = last_question if last_question in EVENT_QUESTIONS else "details"
-        if not names_event and len(focused) > 1:
-            narrowed = matching_events(cat, criteria, among=focused)
-            if narrowed:
-                return answer_about_events(cat, question, _only_events(narrowed), [], today=today), question
         return answer_about_events(cat, question, criteria, focus, today=today), question
     if m.of("organiser"):
         return answer_organiser_programme(cat, criteria, today=today), "organiser_programme"
     return answer_day(cat, criteria, today=today), "day"
+
+
+def _narrowed(cat: Catalogue, criteria: Criteria, in_context: Sequence[Event]) -> list[Event]:
+    """A date or an organiser alone ("celui du 26") picks among the events of the previous answer."""
+    m = criteria.mentions
+    if m.of("event") or m.of("topic") or len(in_context) < 2:
+        return []
+    return matching_events(cat, criteria, among=in_context)
 
 
 def criteria_naming(**ids: Sequence[str]) -> Criteria:
@@ -515,10 +528,6 @@ def criteria_naming(**ids: Sequence[str]) -> Criteria:
         for value in values:
             mentions.add(kind, value)
     return Criteria(mentions)
-
-
-def _only_events(events: Sequence[Event]) -> Criteria:
-    return criteria_naming(event=[e.id for e in events])
 
 
 def answer_out_of_scope(cat: Catalogue, repeated: bool) -> Answer:

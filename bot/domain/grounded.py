@@ -17,5 +17,7 @@ def answer_from_press_kit(cat: Catalogue, hit: Hit) -> Answer:
     The reply's text holds the quotation for channels that show only text; `quote` carries the same
     words for those that can show them as a quotation."""
     passage = hit.passage
+    # The conversation is then about the event of that section, if it is one: "et c'est quand ?"
+    focus = [event.id for event in cat.events if event.title == passage.section]
     text = f"Voici ce qu'en dit le dossier de presse (« {passage.section} ») :\n« {passage.text} »\n{contact_line(cat)}"
-    return Answer([Reply(text, quote=Quote(text=passage.text, section=passage.section))])
+    return Answer([Reply(text, quote=Quote(text=passage.text, section=passage.section))], focus)

@@ -81,6 +81,12 @@ def _definition(cat: Catalogue, term: GlossaryEntry, today: dt.date) -> tuple[Re
     return Reply("\n".join(lines), tuple(buttons)), [e.id for e in events]
 
 
+def _projects_of(term: GlossaryEntry) -> list[str]:
+    """The projects a term is about or cited with: "quel projet en a été lauréat ?" after "le FTAP"."""
+    own = [term.refers_to[1]] if term.refers_to and term.refers_to[0] == "project" else []
+    return own + [p for p in term.projects if p not in own]
+
+
 def glossary_menu(cat: Catalogue) -> Answer:
     """No term named: offer the ones the press kit defines."""
     buttons = tuple(Button(t.label, '/ask_definition{"term":"%s"}' % t.id) for t in cat.glossary)
@@ -96,18 +102,19 @@ def answer_definition(cat: Catalogue, criteria: Criteria, *, today: dt.date) -> 
     """
     m = criteria.mentions
     if m.of(TERM):
-        replies, focus = [], []
+        replies, focus, projects = [], [], []
         for term_id in m.of(TERM):
             term = cat.term(term_id)
             reply, events = _definition(cat, term, today)
             replies.append(reply)
             focus += events
+            projects += _projects_of(term)
             if term.refers_to and term.refers_to[0] == "organiser":
                 # "la DITP": what it does in the month, as the organiser answer says it.
                 role = answer_organiser_programme(cat, criteria_naming(organiser=[term.refers_to[1]]), today=today)
                 replies += role.replies
                 focus += role.focus
-        return Answer(replies, focus)
+        return Answer(replies, focus, projects)
     if m.of("project"):
         return answer_project(cat, m)
     if m.of("person"):
@@ -125,6 +132,18 @@ def answer_definition(cat: Catalogue, criteria: Criteria, *, today: dt.date) -> 
         note = Reply(f"Le dossier de presse ne développe pas « {names} ». Voici ce qu'il en dit :")
         return Answer([note, *about.replies], about.focus)
     return None
+
+
+SPECIFIC_KINDS = (TERM, "event", "project", "person")
+
+
+def answer_named(cat: Catalogue, criteria: Criteria, *, today: dt.date) -> Optional[Answer]:
+    """For a message whose intent is unclear: what the catalogue says of the event, project, person or
+    term it names ("des informations sur le serious game, s'il vous plaît"). None when it names none of
+    them: a topic or an organiser alone ("la préfecture") says too little of what is asked."""
+    if not any(criteria.mentions.of(kind) for kind in SPECIFIC_KINDS):
+        return None
+    return answer_definition(cat, criteria, today=today)
 
 
 def answer_count(cat: Catalogue, criteria: Criteria, text: str, *, today: dt.date) -> Answer:

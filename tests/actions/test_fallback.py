@@ -1,4 +1,5 @@
-"""action_fallback: the press kit's words when a passage answers, else the honest fallback."""
+"""action_fallback: what the catalogue says of what the message names, else the press kit's words when a
+passage answers, else the honest fallback."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def fallback(text: str, events: list[dict] | None = None) -> list[dict]:
 
 
 def test_a_question_the_press_kit_answers_gets_its_words_and_the_quote_as_custom() -> None:
-    [message] = fallback("à quoi sert une signalétique inclusive à la préfecture ?")
+    [message] = fallback("pourquoi rendre l'accueil plus lisible pour les usagers ?")
     section = "Refonte de la signalétique pour les usagers à la Préfecture de la Loire-Atlantique"
     assert message["text"].startswith(f"Voici ce qu'en dit le dossier de presse (« {section} ») :\n« ")
     quote = message["custom"]["quote"]
@@ -46,3 +47,27 @@ def test_a_miss_after_a_quoted_answer_is_a_first_miss() -> None:
     missed = [*answered[:2], {"event": "bot", "text": "Désolé…", "data": {}}, answered[3]]
     [message] = fallback("blabla", missed)
     assert "Une personne pourra vous aider" in message["text"]
+
+
+def test_an_unclear_question_naming_an_event_gets_what_the_catalogue_says_of_it() -> None:
+    dispatcher = CollectingDispatcher()
+    events = ActionFallback().run(
+        dispatcher, tracker("des infos sur le serious game sur les entretiens difficiles svp"), {}
+    )
+    [message] = dispatcher.messages
+    assert "Serious game : mener un entretien difficile" in message["text"]
+    assert "mercredi 25 novembre 2020" in message["text"]
+    assert {"event": "slot", "name": "focus_events", "value": ["serious-game"]} in [
+        {k: e[k] for k in ("event", "name", "value")} for e in events
+    ]
+
+
+def test_a_miss_after_an_answer_on_a_named_project_is_a_first_miss() -> None:
+    answered = [
+        {"event": "user", "text": "hmm la signalétique", "parse_data": {}},
+        {"event": "action", "name": "action_fallback"},
+        {"event": "bot", "text": "Refonte de la signalétique…", "data": {}},
+        {"event": "slot", "name": "last_question", "value": "definition"},
+    ]
+    [message] = fallback("bla bla", answered)
+    assert "Une personne pourra vous aider" not in message["text"]

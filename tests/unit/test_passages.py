@@ -171,3 +171,14 @@ def test_the_answer_quotes_the_passage_word_for_word_with_its_section_and_the_co
     )
     assert reply.quote is not None
     assert (reply.quote.text, reply.quote.section) == (passage.text, SIGNALETIQUE)
+
+
+def test_a_passage_on_an_event_puts_the_event_in_context_for_the_next_question(
+    kit_passages: list[Passage],
+) -> None:
+    cat = load_catalogue()
+    serious_game = cat.event("serious-game")
+    passage = next(p for p in kit_passages if p.section == serious_game.title)
+    assert answer_from_press_kit(cat, Hit(passage, 2.0)).focus == ["serious-game"]
+    on_a_project = next(p for p in kit_passages if p.section == SIGNALETIQUE)
+    assert answer_from_press_kit(cat, Hit(on_a_project, 2.0)).focus == []

@@ -160,6 +160,9 @@ class Catalogue:
     def has_event(self, event_id: str) -> bool:
         return ("Event", event_id) in self._by_id
 
+    def has_project(self, project_id: str) -> bool:
+        return ("Project", project_id) in self._by_id
+
     @property
     def dates(self) -> tuple[dt.date, ...]:
         """Days of the programme, in order."""
