@@ -106,7 +106,7 @@ def _import(args: argparse.Namespace) -> int:
     _log(
         f"{len(result.examples_added)} exemples ajoutés à data/nlu/revue.yml, {result.tests_added} cas ajoutés à "
         f"tests/test_stories_revue.yml, {len(result.duplicates)} déjà connus, {len(result.held_out)} écartés "
-        "(présents dans le jeu de test NLU, qui doit rester à part)."
+        "(présents dans un jeu de test ou de contrôle NLU, qui doivent rester à part)."
     )
     if result.examples_added:
         _log("Pour que le bot les apprenne : make retrain")

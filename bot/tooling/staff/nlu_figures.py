@@ -34,7 +34,7 @@ def nlu_fingerprint(project: Project, model: Path) -> str:
             digest.update(archive.extractfile(member).read())  # type: ignore[union-attr]
     config = yaml.safe_load(project.config.read_text(encoding="utf-8")) or {}
     digest.update(json.dumps([config.get("language"), config.get("pipeline")], sort_keys=True, default=str).encode())
-    for path in sorted((project.root / "bot" / "nlu").rglob("*.py")) + [project.nlu_test_set]:
+    for path in sorted((project.root / "bot" / "runtime" / "nlu").rglob("*.py")) + project.nlu_check_files:
         if path.exists():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())

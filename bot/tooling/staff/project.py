@@ -72,7 +72,17 @@ class Project:
 
     @property
     def nlu_test_set(self) -> Path:
+        """The held-out set: engineers' measure only, never shown to whoever writes training phrases."""
         return self.root / "tests" / "nlu" / "test_nlu.yml"
+
+    @property
+    def nlu_check_set(self) -> Path:
+        """The development set (tests/dev/nlu/), which gates a retrain and whose errors staff may read."""
+        return self.root / "tests" / "dev" / "nlu"
+
+    @property
+    def nlu_check_files(self) -> list[Path]:
+        return sorted(self.nlu_check_set.glob("*.yml"))
 
     @property
     def conversation_tests(self) -> list[Path]:

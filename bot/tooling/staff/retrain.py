@@ -32,8 +32,11 @@ from bot.tooling.staff.project import Project, StaffError, output_tail, rasa_env
 from bot.tooling.staff.publish import RasaApi, require_signed
 from bot.tooling.staff.stories import story_problems
 
-INTENT_ACCURACY_BAR = 0.95  # same bars as tests/test_nlu_quality.py
-ENTITY_F1_BAR = 0.90
+# Floors on the development set (tests/dev/nlu/), where the shipped model scored 88.7 % intent
+# accuracy and 96.5 % entity F1 on 2 December 2026: a retrain that loses ground is not published.
+# The held-out set (tests/nlu/) is not used here, since its errors would be shown to staff.
+INTENT_ACCURACY_BAR = 0.86
+ENTITY_F1_BAR = 0.93
 FINETUNE_EPOCH_FRACTION = 0.2  # of config.yml's DIET epochs, when only NLU examples changed
 Log = Callable[[str], None]
 
@@ -175,7 +178,7 @@ def _nlu_problems(figures: dict[str, Any], out: Path) -> list[str]:
     if figures["intent_accuracy"] < INTENT_ACCURACY_BAR:
         problems.append(
             f"exactitude des intentions {figures['intent_accuracy']:.1%} sous le seuil de {INTENT_ACCURACY_BAR:.0%} ; "
-            "exemples du jeu de test mal compris :\n    " + "\n    ".join(figures.get("intent_errors") or [])
+            "exemples du jeu de contrôle mal compris :\n    " + "\n    ".join(figures.get("intent_errors") or [])
         )
     if figures.get("entity_f1", 1.0) < ENTITY_F1_BAR:
         problems.append(
@@ -186,7 +189,7 @@ def _nlu_problems(figures: dict[str, Any], out: Path) -> list[str]:
 
 
 def run_tests(project: Project, model: Path, log: Log = print) -> dict[str, Any]:
-    """Conversation tests and the held-out NLU test set against the NEW model, in parallel (2 processes).
+    """Conversation tests and the NLU development set against the NEW model, in parallel (2 processes).
 
     The NLU test is skipped when the model's NLU part is byte-identical to one already scored
     (story-only change served from Rasa's cache): its figures are then taken from that scoring.
@@ -216,7 +219,7 @@ def run_tests(project: Project, model: Path, log: Log = print) -> dict[str, Any]
                 "--model",
                 str(model),
                 "--nlu",
-                str(project.nlu_test_set),
+                str(project.nlu_check_set),
                 "--out",
                 str(out / "nlu"),
                 "--no-plot",
@@ -227,7 +230,7 @@ def run_tests(project: Project, model: Path, log: Log = print) -> dict[str, Any]
     problems: list[str] = []
     figures = _core_figures(out / "core", tests, core, core_output, problems)
     if nlu is None:
-        log("  compréhension (NLU) identique à un modèle déjà évalué sur le même jeu de test : chiffres NLU repris")
+        log("  compréhension (NLU) identique à un modèle déjà évalué sur le même jeu de contrôle : chiffres NLU repris")
         nlu_figures = dict(nlu_known or {})
     else:
         nlu_output, _ = nlu.communicate(timeout=1800)

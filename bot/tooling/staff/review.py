@@ -357,7 +357,8 @@ def import_review(project: Project, review_file: Path) -> ImportResult:
     result = ImportResult()
     nlu_path = project.root / REVIEW_NLU_FILE
     existing = _nlu_examples(sorted(project.nlu_dir.rglob("*.yml")))
-    held_out = _nlu_examples([project.nlu_test_set]) if project.nlu_test_set.exists() else set()
+    measured = [project.nlu_test_set, *project.nlu_check_files]
+    held_out = _nlu_examples([path for path in measured if path.exists()])
     for intent, example in annotated:
         key = normalise(plain_text(example))
         if key in held_out:
