@@ -16,6 +16,7 @@ from bot.domain.answers import (
     Quote,
     Reply,
     answer_about_events,
+    answer_day,
     answer_organiser_programme,
     answer_person,
     answer_project,
@@ -134,16 +135,23 @@ def answer_definition(cat: Catalogue, criteria: Criteria, *, today: dt.date) -> 
     return None
 
 
-SPECIFIC_KINDS = (TERM, "event", "project", "person")
-
-
 def answer_named(cat: Catalogue, criteria: Criteria, *, today: dt.date) -> Optional[Answer]:
-    """For a message whose intent is unclear: what the catalogue says of the event, project, person or
-    term it names ("des informations sur le serious game, s'il vous plaît"). None when it names none of
-    them: a topic or an organiser alone ("la préfecture") says too little of what is asked."""
-    if not any(criteria.mentions.of(kind) for kind in SPECIFIC_KINDS):
-        return None
-    return answer_definition(cat, criteria, today=today)
+    """For a message whose intent is unclear: what the catalogue says of the project, event, person or
+    term it names ("des informations sur le serious game, s'il vous plaît"). A project or an event
+    comes before its glossary entry, whose definition may be no more than its name spelt out
+    ("Parle-moi de CAP 2030"). A date alone gets that day's programme ("d'autres événements le 19 ?").
+    None when it names none of them: a topic or an organiser alone ("la préfecture") says too little
+    of what is asked."""
+    m = criteria.mentions
+    if (criteria.span or criteria.weekday is not None) and not any(m.ids.values()):
+        return answer_day(cat, criteria, today=today)
+    if m.of("project"):
+        return answer_project(cat, m)
+    if m.of("event"):
+        return answer_about_events(cat, "details", criteria_naming(event=m.of("event")), [], today=today)
+    if m.of("person") or m.of(TERM):
+        return answer_definition(cat, criteria, today=today)
+    return None
 
 
 def answer_count(cat: Catalogue, criteria: Criteria, text: str, *, today: dt.date) -> Answer:

@@ -243,3 +243,24 @@ def test_the_event_that_speaks_of_a_term_is_the_one_in_context(cat, criteria):
 def test_what_the_month_is_comes_with_its_events(cat):
     answer = answers.answer_month(cat, today=YEARS_LATER)
     assert "Initiation au mind mapping" in text_of(answer) and len(answer.focus) == len(cat.events)
+
+
+# --- a message whose intent is unclear ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "message, words",
+    [
+        ("Parle-moi de CAP 2030", "17 projets"),
+        ("des infos sur le serious game svp", "Serious game : mener un entretien difficile"),
+        ("hmm Marion Guerchet", "UX researcher"),
+        ("le FTAP ?", "Fonds pour la Transformation de l'Action Publique"),
+        ("il y a d'autres trucs le 19 ?", "Initiation au mind mapping"),
+    ],
+)
+def test_an_unclear_message_gets_what_the_catalogue_says_of_the_thing_it_names(cat, criteria, message, words):
+    assert words in text_of(knowledge.answer_named(cat, criteria(message), today=YEARS_LATER))
+
+
+def test_an_unclear_message_naming_only_a_topic_or_an_organiser_gets_nothing_of_it(cat, criteria):
+    assert knowledge.answer_named(cat, criteria("et le SGAR ?"), today=YEARS_LATER) is None
