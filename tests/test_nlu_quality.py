@@ -11,11 +11,11 @@ from rasa.shared.nlu.training_data.loading import load_data
 from bot.runtime.settings import PROJECT_ROOT
 from tests.support.rasa_cli import run_rasa, tail
 
-# Regression floors, not the goals: on the rebuilt independent held-out set (505 sentences, 2 December
-# 2026) the shipped model scores 83.4 % intent accuracy and 93.8 % entity F1, below the bars
-# of 97 % and 95 % (bot/tooling/evaluation.py, `make eval`). A change that loses ground fails here.
-INTENT_ACCURACY_BAR = 0.82
-ENTITY_F1_BAR = 0.92
+# Regression floors, not the goals: on the independent held-out set (505 sentences) the shipped model
+# scores the figures of README.md's table, below the intent bar of 97 % (bot/tooling/evaluation.py,
+# `make eval`). A change that loses ground fails here.
+INTENT_ACCURACY_BAR = 0.86
+ENTITY_F1_BAR = 0.95
 TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
 
 

@@ -32,11 +32,11 @@ from bot.tooling.staff.project import Project, StaffError, output_tail, rasa_env
 from bot.tooling.staff.publish import RasaApi, require_signed
 from bot.tooling.staff.stories import story_problems
 
-# Floors on the development set (tests/dev/nlu/), where the shipped model scored 88.7 % intent
-# accuracy and 96.5 % entity F1 on 2 December 2026: a retrain that loses ground is not published.
-# The held-out set (tests/nlu/) is not used here, since its errors would be shown to staff.
-INTENT_ACCURACY_BAR = 0.86
-ENTITY_F1_BAR = 0.93
+# Floors on the development set (tests/dev/nlu/), a little under the shipped model's figures there
+# (README.md): a retrain that loses ground is not published. The held-out set (tests/nlu/) is not
+# used here, since its errors would be shown to staff.
+INTENT_ACCURACY_BAR = 0.88
+ENTITY_F1_BAR = 0.94
 FINETUNE_EPOCH_FRACTION = 0.2  # of config.yml's DIET epochs, when only NLU examples changed
 Log = Callable[[str], None]
 
