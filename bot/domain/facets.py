@@ -36,7 +36,8 @@ _FACET_PATTERNS = {
         r"\bheure\b",
         r"\bhoraire",
         r"\bsalle\b",
-        r"\blieu\b",
+        # the place, not the verb "avoir lieu" ("quand a lieu le serious game ?" asks for the date only)
+        r"(?<!\ba )(?<!\beu )(?<!\bont )(?<!\baura )(?<!\bavoir )(?<!\bavait )\blieu\b",
         r"\binscri",
         r"\blien\b",
         r"\badresse\b",

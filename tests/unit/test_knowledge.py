@@ -211,6 +211,19 @@ def test_a_compound_question_gets_both_answers(cat, criteria):
     assert "jeudi 19 novembre 2020" in text and "la Région Pays de la Loire" in text
 
 
+@pytest.mark.parametrize(
+    "question, asked",
+    [
+        ("quand a lieu le serious game ?", ("date",)),
+        ("le mind mapping aura lieu quel jour ?", ("date",)),
+        ("c'est dans quel lieu, le serious game ?", ("practical",)),
+        ("date et lieu de passer le cap ?", ("date", "practical")),
+    ],
+)
+def test_the_verb_avoir_lieu_asks_no_place(question, asked):
+    assert asked_questions(question) == asked
+
+
 def test_two_topics_name_the_event_on_both(cat, criteria):
     question = "qui intervient sur la démarche design pour les services numériques ?"
     text = text_of(answers.answer_about_events(cat, "organiser", criteria(question), [], today=YEARS_LATER))
