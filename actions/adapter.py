@@ -14,7 +14,7 @@ from bot.domain.answers import Answer
 from bot.domain.catalogue import Catalogue
 from bot.domain.dates import reference_date
 from bot.domain.linking import Linker
-from bot.domain.queries import Criteria, read_criteria
+from bot.domain.queries import Criteria, on_the_day_in_context, read_criteria
 from bot.runtime.settings import load_settings
 
 ENTITY_TYPES = ("event", "topic", "organiser", "date", "project", "person", "term")
@@ -43,7 +43,9 @@ def reference_day() -> dt.date:
 
 
 def criteria_of(tracker: Tracker, linker: Linker) -> Criteria:
-    return read_criteria(linker, latest_entities(tracker), latest_text(tracker), reference_day())
+    text = latest_text(tracker)
+    criteria = read_criteria(linker, latest_entities(tracker), text, reference_day())
+    return on_the_day_in_context(linker.catalogue, criteria, text, focus_of(tracker))
 
 
 def focus_of(tracker: Tracker) -> list[str]:

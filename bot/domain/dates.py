@@ -69,7 +69,7 @@ _RELATIVE_DAYS = {
     "aujourd hui": 0,
     "aujourdhui": 0,
     "auj": 0,
-    "ce jour": 0,
+    r"ce jour(?![\s-]*la\b)": 0,  # "ce jour-là" is a day of the conversation, not today (queries.py)
     "apres demain": 2,
     "demain": 1,
 }

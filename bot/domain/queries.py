@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from bot.domain.catalogue.model import Catalogue, Event
 from bot.domain.dates import DateSpan, bare_weekday, parse_french_date
 from bot.domain.linking import TERM, Linker, Mentions
 from bot.domain.personal_data import mask
+from bot.domain.text import fold
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,21 @@ def read_criteria(
     return Criteria(
         mentions, date_text=date_values[0] if date_values else None, unresolved=unresolved, suggested=suggested
     )
+
+
+_SAME_DAY = re.compile(r"\b(meme jour|ce jour la|jour meme)\b")
+
+
+def on_the_day_in_context(cat: Catalogue, criteria: Criteria, text: str, context: Sequence[str]) -> Criteria:
+    """ "le même jour", "ce jour-là": the day of the events the conversation is about, when they share one.
+
+    Only for a message that names nothing else: "le serious game, c'est le même jour que le mind
+    mapping ?" compares two events and keeps its own reading."""
+    named = any(criteria.mentions.ids.values()) or criteria.span or criteria.weekday is not None
+    if named or not _SAME_DAY.search(fold(text)):
+        return criteria
+    days = {cat.event(i).date for i in context if cat.has_event(i)}
+    return replace(criteria, span=DateSpan.day(days.pop())) if len(days) == 1 else criteria
 
 
 def matching_events(catalogue: Catalogue, criteria: Criteria, among: Optional[Sequence[Event]] = None) -> list[Event]:

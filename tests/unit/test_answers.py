@@ -9,7 +9,7 @@ import pytest
 from bot.domain import answers
 from bot.domain.catalogue import load_catalogue
 from bot.domain.linking import Linker
-from bot.domain.queries import read_criteria
+from bot.domain.queries import on_the_day_in_context, read_criteria
 
 EVE = dt.date(2020, 11, 18)  # a demonstration pretends to be the day before the first events
 DURING = dt.date(2020, 11, 25)  # the day of the serious game, between the 19th and the 26th
@@ -379,3 +379,24 @@ def test_tomorrow_and_this_week_count_from_the_reference_day(cat, asked_on):
     )
     on_the_eve = text_of(answers.answer_day(cat, asked_on(EVE)("il se passe quoi demain ?"), today=EVE))
     assert on_the_eve.startswith("Au programme le jeudi 19 novembre 2020 :")
+
+
+# --- "le même jour": the day of the event in context -------------------------------------------------
+
+
+@pytest.mark.parametrize("question", ["il y a d'autres événements le même jour ?", "et ce jour-là, quoi d'autre ?"])
+def test_the_same_day_is_the_day_of_the_event_in_context(cat, criteria, question):
+    same_day = on_the_day_in_context(cat, criteria(question), question, ["communs"])
+    text = "\n".join(r.text for r in answers.answer_day(cat, same_day, today=EVE).replies)
+    assert "Initiation au mind mapping" in text and "Et si demain, nous comptons autrement ?" in text
+
+
+def test_the_same_day_without_one_day_in_context_is_not_guessed(cat, criteria):
+    question = "et le même jour ?"
+    assert on_the_day_in_context(cat, criteria(question), question, []).span is None
+    assert on_the_day_in_context(cat, criteria(question), question, ["communs", "serious-game"]).span is None
+
+
+def test_an_event_compared_with_the_same_day_keeps_its_own_reading(cat, criteria):
+    question = "le serious game c'est le même jour que le mind mapping ?"
+    assert on_the_day_in_context(cat, criteria(question), question, ["communs"]).span is None

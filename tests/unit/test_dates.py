@@ -28,6 +28,7 @@ def parse(text: str, reference: dt.date = EVE):
         ("2020-11-26", dt.date(2020, 11, 26)),
         ("demain", dt.date(2020, 11, 19)),
         ("aujourd'hui", EVE),
+        ("qu'y a-t-il ce jour ?", EVE),
         ("apres-demain", dt.date(2020, 11, 20)),
         ("jeudi prochain", dt.date(2020, 11, 19)),
         ("mardi prochain", dt.date(2020, 11, 24)),
@@ -49,7 +50,9 @@ def test_a_bare_weekday_is_left_to_the_programme():
     assert bare_weekday("jeudi 19") is None
 
 
-@pytest.mark.parametrize("text", ["le 32", "31/11", "à 14h", "quel est le programme", "les 17 projets"])
+@pytest.mark.parametrize(
+    "text", ["le 32", "31/11", "à 14h", "quel est le programme", "les 17 projets", "et ce jour-là ?", "ce jour là"]
+)
 def test_impossible_or_absent_dates(text):
     assert parse(text) is None
 
