@@ -273,7 +273,9 @@ def create_app(settings: Optional[WebSettings] = None) -> web.Application:
     """The page's aiohttp application. Refuses to build without the DSFR files or a valid catalogue."""
     settings = settings or load_web_settings()
     if not (settings.dsfr_dir / "dsfr.min.css").is_file():
-        raise SetupError(f"DSFR absent ({settings.dsfr_dir}) : lancez `make web-setup` (npm ci) à la racine du projet.")
+        raise SetupError(
+            f"DSFR absent ({settings.dsfr_dir}) : lancez `make web-assets` (npm ci) à la racine du projet."
+        )
     programme = programme_source(settings.catalogue_path)
     programme.get()  # an invalid catalogue stops start-up with its CatalogueError
 

@@ -25,7 +25,7 @@ WRONG_ACTION_TOKEN = "pas-le-jeton-du-serveur-d-actions"
 @pytest.fixture(scope="package")
 def redis_server() -> Iterator[RedisServer]:
     if REDIS_SERVER is None:
-        pytest.fail("redis-server absent : lancez scripts/setup-system.sh (make web-setup).")
+        pytest.fail("redis-server absent : lancez scripts/setup-system.sh (make test-system).")
     server = start_redis()
     yield server
     server.stop()

@@ -1,7 +1,7 @@
 """Fixtures of the web tests: the page server (`python -m bot web`, real HTTP) and headless Chromium.
 
 The browser is Debian's /usr/bin/chromium driven by Playwright for Python; Playwright never
-downloads a browser here. `make web-setup` installs Chromium and the npm packages.
+downloads a browser here. `make test-system web-assets` installs Chromium and the npm packages.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 def require_web_setup() -> None:
     missing = [str(p) for p in (CHROMIUM, AXE, DSFR) if not p.exists()]
     if missing:
-        pytest.fail(f"Absent : {', '.join(missing)}. Lancez `make web-setup` (Chromium de Debian et `npm ci`).")
+        pytest.fail(
+            f"Absent : {', '.join(missing)}. Lancez `make test-system web-assets` (Chromium de Debian et `npm ci`)."
+        )
 
 
 def start_web(log_dir: Path, rasa_url: str, name: str = "web") -> Server:

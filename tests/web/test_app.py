@@ -178,7 +178,7 @@ def test_static_files_are_served_with_security_headers() -> None:
 
 
 def test_the_page_refuses_to_start_without_the_design_system(tmp_path: Path) -> None:
-    with pytest.raises(SetupError, match="make web-setup"):
+    with pytest.raises(SetupError, match="make web-assets"):
         create_app(settings(dsfr_dir=tmp_path))
 
 
