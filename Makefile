@@ -21,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup web-assets test-system run train generate validate lint format test shell eval clean \
-        retrain rollback review import purge bench bench-retrain bench-training cluster bench-cluster unsigned-model
+        staff-user retrain rollback review import purge bench bench-retrain bench-training cluster bench-cluster unsigned-model
 
 help:
 	@echo "make run    installe si besoin, entraîne si besoin, démarre l'assistant (page :8080, Rasa :5005, actions :5055)"
@@ -99,6 +99,11 @@ eval: $(GENERATED) | $(STAMP)
 	$(BOT) eval
 
 # Personnel du lab (docs/guide-personnel.md)
+# Un compte de la console du lab : make staff-user NAME=prenom.nom [ROLE=publieur] (mot de passe demandé).
+staff-user: | $(STAMP)
+	@test -n "$(NAME)" || { echo "Indiquez l'identifiant : make staff-user NAME=prenom.nom [ROLE=publieur]"; exit 2; }
+	$(BOT) staff-user "$(NAME)" $(if $(ROLE),--role "$(ROLE)")
+
 retrain: | $(STAMP)
 	$(BOT) retrain
 

@@ -32,7 +32,12 @@ from bot.web.config import page_jwt_secret, rasa_jwt_arguments
 MODEL_NAME = "mois-innovation"
 LOOPBACK = "127.0.0.1"
 # The supervisor's names of the three servers, in its French messages.
-ACTION_SERVER, RASA_SERVER, WEB_SERVER = "serveur d'actions", "serveur Rasa", "page citoyenne"
+ACTION_SERVER, RASA_SERVER, WEB_SERVER, CONSOLE = (
+    "serveur d'actions",
+    "serveur Rasa",
+    "page citoyenne",
+    "console du lab",
+)
 
 
 class StartupError(RuntimeError):
@@ -125,6 +130,11 @@ def web_server_command() -> list[str]:
     return [sys.executable, "-m", "bot", "web"]
 
 
+def console_command() -> list[str]:
+    """The staff console (bot/tooling/console), a child like the others: started by name, never imported here."""
+    return [sys.executable, "-m", "bot", "console"]
+
+
 def web_environment(settings: Settings, env: dict[str, str], token: str) -> dict[str, str]:
     """The page talks to this Rasa server; WEB_HOST, WEB_PORT and WEB_ALLOWED_ORIGINS pass through. Never Rasa's
     API `token` (with it, PUT /model loads an unsigned model): the page, facing the internet, reads a conversation
@@ -159,6 +169,7 @@ def run_servers() -> int:
         (ACTION_SERVER, action_server_command(settings), env),
         (RASA_SERVER, rasa_server_command(settings, model, token), env),
         (WEB_SERVER, web_server_command(), web_environment(settings, env, token)),
+        (CONSOLE, console_command(), env),
     )
     try:
         for name, command, environment in servers:
@@ -171,6 +182,7 @@ def run_servers() -> int:
         f"Serveur Rasa      : http://{settings.rasa_host}:{settings.rasa_port} (modèle {model.name})\n"
         f"  REST : POST /webhooks/rest/webhook   API : jeton dans var/rasa-api-token\n"
         f"Page citoyenne    : http://localhost:{env.get('WEB_PORT', '8080')}/\n"
+        f"Console du lab    : http://localhost:{settings.console_port}/ (compte : make staff-user NAME=...)\n"
         "Un serveur arrêté est relancé ; Ctrl-C pour tout arrêter.",
         flush=True,
     )

@@ -30,6 +30,7 @@ from bot.domain.catalogue import DEFAULT_CATALOGUE_PATH
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VAR_DIR = PROJECT_ROOT / "var"
 DSFR_DIST = PROJECT_ROOT / "node_modules" / "@gouvfr" / "dsfr" / "dist"
+DSFR_CHART_PACKAGE = "dsfr-chart"  # @gouvfr/dsfr-chart, beside @gouvfr/dsfr: the console dashboard's charts
 
 API_TOKEN_VARIABLE = "RASA_API_TOKEN"
 ACTION_TOKEN_VARIABLE = "ACTION_SERVER_TOKEN"
@@ -217,8 +218,21 @@ class Settings(BaseSettings):
     web_rasa_timeout: confloat(gt=0, allow_inf_nan=False) = Field(
         30, description="secondes d'attente d'une réponse de Rasa", attendu="nombre de secondes attendu"
     )
-    dsfr_dist: Path = Field(DSFR_DIST, description="fichiers du système de design de l'État (`make web-setup`)")
+    dsfr_dist: Path = Field(DSFR_DIST, description="fichiers du système de design de l'État (`make web-assets`)")
     # --- staff -----------------------------------------------------------------------------------------
+    console_host: str = Field("127.0.0.1", description="adresse d'écoute de la console du personnel")
+    console_port: Port = Field(8081, description="port de la console du personnel", attendu=PORT)
+    console_session_key: str = Field(
+        "",
+        description="clé de chiffrement des cookies de session de la console ; "
+        "vide : générée une fois dans `var/console-session-key`",
+        **SECRET,
+    )
+    console_https: bool = Field(
+        False,
+        description="la console est servie en https (derrière nginx) : cookies de session « Secure »",
+        attendu="oui ou non attendu",
+    )
     rasa_urls: str = Field(
         "",
         description="instances Rasa où publier un modèle, séparées par des virgules ; vide : `RASA_HOST:RASA_PORT`",
@@ -236,6 +250,8 @@ class Settings(BaseSettings):
         "redis_url",
         "mois_catalogue",
         "web_host",
+        "console_host",
+        "console_session_key",
         pre=True,
     )
     def _stripped(cls, value: Any) -> Any:
@@ -253,13 +269,15 @@ class Settings(BaseSettings):
         "rate_limit_ip_per_minute",
         "rate_limit_ip_burst",
         "web_host",
+        "console_host",
+        "console_port",
         "dsfr_dist",
         pre=True,
     )
     def _empty_means_default(cls, value: Any, field: ModelField) -> Any:
         return field.default if isinstance(value, str) and not value.strip() else value
 
-    @validator("tracker_sqlite_wal", pre=True)
+    @validator("tracker_sqlite_wal", "console_https", pre=True)
     def _french_yes_no(cls, value: Any) -> Any:
         if isinstance(value, str):
             value = value.strip().lower()
@@ -324,6 +342,11 @@ class Settings(BaseSettings):
     def catalogue_path(self) -> Path:
         """MOIS_CATALOGUE, else data/catalogue.yml: the action server, the page and the apologies read the same file."""
         return Path(self.mois_catalogue) if self.mois_catalogue else DEFAULT_CATALOGUE_PATH
+
+    @property
+    def dsfr_chart_dist(self) -> Path:
+        """The DSFR chart components, installed by the same `npm ci` next to DSFR_DIST."""
+        return self.dsfr_dist.parents[1] / DSFR_CHART_PACKAGE / "dist"
 
     @property
     def trusted_networks(self) -> tuple[Network, ...]:

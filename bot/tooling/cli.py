@@ -43,6 +43,13 @@ COMMANDS: dict[str, Command] = {
     "generate": Command(
         "bot.tooling.staff.commands", "generate_command", "générer tables de recherche et synonymes", START
     ),
+    "console": Command("bot.tooling.console.server", "main", "console du lab dans le navigateur (port 8081)", STAFF),
+    "staff-user": Command(
+        "bot.tooling.console.server",
+        "staff_user_command",
+        "créer un compte de la console, changer son mot de passe",
+        STAFF,
+    ),
     "retrain": Command(
         "bot.tooling.staff.commands", "retrain_command", "valider, entraîner, tester puis publier", STAFF
     ),

@@ -41,11 +41,18 @@ class Server(LoggedProcess):
 
 
 def start(
-    name: str, command: list[str], url: str, health_path: str, log_dir: Path, env: dict, timeout: float = 240
+    name: str,
+    command: list[str],
+    url: str,
+    health_path: str,
+    log_dir: Path,
+    env: dict,
+    timeout: float = 240,
+    cwd: Path = PROJECT_ROOT,
 ) -> Server:
     log_path = log_dir / f"{name}.log"
     with open(log_path, "wb") as log:  # the server writes through its own copy of the descriptor
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     server = Server(name, process, log_path, url=url, env=env)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
