@@ -39,6 +39,7 @@ FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = {"action_fallback", "action_default_fallback"}
 REVIEW_NLU_FILE = Path("data") / "nlu" / "revue.yml"
 REVIEW_TESTS_FILE = Path("tests") / "test_stories_revue.yml"
+REVIEW_DEV_FILE = Path("tests") / "dev" / "nlu" / "revue.yml"
 HEADER = """\
 Messages à revoir, tirés des conversations réelles (`python -m bot review`).
 Pour chaque message, écrivez dans `intention_correcte` l'intention qu'il fallait comprendre
@@ -49,6 +50,10 @@ Puis : python -m bot import <ce fichier>   (ou make import REVIEW=<ce fichier>)
 Les adresses électroniques, numéros de téléphone, IBAN, numéros de sécurité sociale et de carte
 bancaire ont été masqués."""
 NLU_HEADER = "Exemples appris des conversations réelles (`python -m bot import`)."
+DEV_HEADER = (
+    "Jeu de DÉVELOPPEMENT : phrases de vraies conversations annotées dans la console (« ajouter aux tests »).\n"
+    "Jamais copiées dans l'entraînement, jamais dans le jeu de test indépendant (tests/nlu/)."
+)
 TESTS_HEADER = "Cas de test tirés des conversations réelles (`python -m bot import`), joués par `make retrain`."
 
 
@@ -232,7 +237,7 @@ def write_review(items: list[ReviewItem], path: Path, intents: list[str]) -> Pat
     document = CommentedMap([("messages", [CommentedMap(e) for e in entries]), ("intentions_possibles", intents)])
     document.yaml_set_start_comment(HEADER)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_yaml(document, path)
+    write_yaml(document, path)
     return path
 
 
@@ -245,14 +250,14 @@ def _yaml() -> YAML:
     return emitter
 
 
-def _load_yaml(path: Path) -> Any:
+def load_yaml(path: Path) -> Any:
     try:
         return _yaml().load(path.read_text(encoding="utf-8"))
     except (OSError, YAMLError) as exc:
         raise StaffError(f"fichier YAML illisible ({path}) : {' '.join(str(exc).split())[:300]}") from exc
 
 
-def _write_yaml(document: Any, path: Path) -> None:
+def write_yaml(document: Any, path: Path) -> None:
     stream = io.StringIO()
     _yaml().dump(document, stream)
     path.write_text(stream.getvalue(), encoding="utf-8")
@@ -331,12 +336,12 @@ def _read_annotations(path: Path, intents: list[str]) -> list[tuple[str, str]]:
     return annotated
 
 
-def _add_nlu_examples(path: Path, examples: list[tuple[str, str]]) -> None:
-    """The examples appended to their intent's block of the review NLU file (created if need be)."""
-    document = _load_yaml(path) if path.exists() else None
+def _add_nlu_examples(path: Path, examples: list[tuple[str, str]], header: str = NLU_HEADER) -> None:
+    """The examples appended to their intent's block of an NLU file (created if need be)."""
+    document = load_yaml(path) if path.exists() else None
     if not isinstance(document, CommentedMap):
         document = CommentedMap([("version", DoubleQuotedScalarString("3.1")), ("nlu", CommentedSeq())])
-        document.yaml_set_start_comment(NLU_HEADER)
+        document.yaml_set_start_comment(header)
     if not isinstance(document.get("nlu"), list):
         document["nlu"] = CommentedSeq()
     blocks = {b["intent"]: b for b in document["nlu"] if isinstance(b, dict) and "intent" in b}
@@ -348,20 +353,33 @@ def _add_nlu_examples(path: Path, examples: list[tuple[str, str]]) -> None:
         lines = [line for line in str(block.get("examples") or "").splitlines() if line.strip()]
         block["examples"] = LiteralScalarString("\n".join([*lines, f"- {example}"]) + "\n")
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_yaml(document, path)
+    write_yaml(document, path)
 
 
 def import_review(project: Project, review_file: Path) -> ImportResult:
-    intents = domain_intents(project)
-    annotated = _read_annotations(review_file, intents)
+    return import_examples(project, _read_annotations(review_file, domain_intents(project)))
+
+
+def import_examples(project: Project, examples: Iterable[tuple[str, str]], development: bool = False) -> ImportResult:
+    """Annotated examples (intent, phrase in Rasa's inline annotation), personal data masked, deduplicated.
+
+    Into the training data (data/nlu/revue.yml, with a conversation-test case when the intent has a
+    one-step rule), or with `development` into the development set (tests/dev/nlu/revue.yml) instead:
+    a phrase is in one set only, so that the development set measures what was not learnt. Nothing
+    ever goes to the held-out test set; a phrase already in it is left out (ImportResult.held_out).
+    """
+    training = _nlu_examples(sorted(project.nlu_dir.rglob("*.yml")))
+    development_set = _nlu_examples(project.nlu_check_files)
+    test_set = _nlu_examples([project.nlu_test_set] if project.nlu_test_set.exists() else [])
+    if development:
+        existing, measured, target, header = training | development_set, test_set, REVIEW_DEV_FILE, DEV_HEADER
+    else:
+        existing, measured, target, header = training, test_set | development_set, REVIEW_NLU_FILE, NLU_HEADER
     result = ImportResult()
-    nlu_path = project.root / REVIEW_NLU_FILE
-    existing = _nlu_examples(sorted(project.nlu_dir.rglob("*.yml")))
-    measured = [project.nlu_test_set, *project.nlu_check_files]
-    held_out = _nlu_examples([path for path in measured if path.exists()])
-    for intent, example in annotated:
+    for intent, example in examples:
+        example = one_line(mask(example))
         key = normalise(plain_text(example))
-        if key in held_out:
+        if key in measured:
             result.held_out.append(example)
         elif key in existing:
             result.duplicates.append(example)
@@ -369,15 +387,16 @@ def import_review(project: Project, review_file: Path) -> ImportResult:
             existing.add(key)
             result.examples_added.append((intent, example))
     if result.examples_added:
-        _add_nlu_examples(nlu_path, result.examples_added)
-    result.tests_added = _add_test_cases(project, result.examples_added)
+        _add_nlu_examples(project.root / target, result.examples_added, header)
+    if not development:
+        result.tests_added = _add_test_cases(project, result.examples_added)
     return result
 
 
 def _add_test_cases(project: Project, examples: list[tuple[str, str]]) -> int:
     actions = rule_actions(project)
     path = project.root / REVIEW_TESTS_FILE
-    document = _load_yaml(path) if path.exists() else None
+    document = load_yaml(path) if path.exists() else None
     if not isinstance(document, CommentedMap):
         document = CommentedMap([("version", DoubleQuotedScalarString("3.1")), ("stories", CommentedSeq())])
         document.yaml_set_start_comment(TESTS_HEADER)
@@ -397,5 +416,5 @@ def _add_test_cases(project: Project, examples: list[tuple[str, str]]) -> int:
         added += 1
     if added:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_yaml(document, path)
+        write_yaml(document, path)
     return added
