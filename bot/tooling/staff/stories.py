@@ -8,7 +8,7 @@ its file and the step, with the closest known name as a suggestion.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,11 +73,18 @@ def _turns(steps: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
     return turns
 
 
-def story_problems(project: Project) -> list[str]:
+def block_names(project: Project) -> set[str]:
+    """The names of every story and rule of the project's story files."""
+    return {block.name for block in _blocks(project)}
+
+
+def story_problems(project: Project, added: Sequence[Block] = ()) -> list[str]:
+    """The problems of the project's stories and rules; with `added`, as if these blocks were in its files
+    too (the console checks a story before writing it)."""
     domain = yaml.safe_load(project.domain.read_text(encoding="utf-8")) or {}
     intents = {i if isinstance(i, str) else next(iter(i)) for i in domain.get("intents") or []} | DEFAULT_INTENTS
     actions = set(domain.get("actions") or []) | set((domain.get("responses") or {}).keys()) | DEFAULT_ACTIONS
-    blocks = list(_blocks(project))
+    blocks = [*_blocks(project), *added]
     one_step_rules = {}
     for block in blocks:
         turns = _turns(block.steps)
