@@ -82,7 +82,9 @@ def describe_changes(old: Optional[dict[str, Any]], new: dict[str, Any]) -> list
     """French lines: new/removed intents and stories, NLU examples added, new names, test figures."""
     lines: list[str] = []
     if not old or old.get("adopted"):
-        lines.append("Premier modèle publié par `make retrain` : pas de version précédente détaillée à comparer.")
+        lines.append(
+            "Premier modèle publié par la console ou make retrain : pas de version précédente détaillée à comparer."
+        )
         old = {}
 
     def added(key: str) -> list[str]:

@@ -49,6 +49,7 @@ class RetrainReport:
     figures: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)
+    manifest: dict[str, Any] = field(default_factory=dict)  # what the candidate was trained from (history's record)
 
 
 class Timer:
@@ -315,6 +316,7 @@ def _retrain(project: Project, api: Optional[RasaApi], log: Log, publish_model: 
     manifest = build_manifest(project, report.figures, report.timings.get("entraînement"))
     old = ModelHistory(project).current_manifest()
     report.changes = describe_changes(old, manifest)
+    report.manifest = manifest
     if publish_model:
         with Timer(report, "publication", log):
             report.model_id, report.loaded_in_server = publish(project, candidate, manifest, api, log)
