@@ -120,6 +120,7 @@ class Launched:
     rasa: str
     actions: str
     page: str
+    console: str
 
     def children(self) -> dict[str, int]:
         """The launcher's live children by role, from /proc (a killed child, until reaped, is a zombie)."""
@@ -136,12 +137,15 @@ class Launched:
             if int(fields[1]) != self.process.pid or fields[0] == "Z":
                 continue
             arguments = [a.decode(errors="replace") for a in cmdline]
-            role = "actions" if "action-server" in arguments else "rasa" if "rasa" in arguments else "page"
+            role = next((r for a, r in CHILD_ROLES if a in arguments), "page")
             found[role] = int(entry.name)
         return found
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
+
+
+CHILD_ROLES = (("action-server", "actions"), ("rasa", "rasa"), ("console", "console"))  # else the page
 
 
 def _answers(url: str) -> bool:
@@ -164,7 +168,7 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str, launched:
 @pytest.fixture(scope="module")
 def launched(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Launched]:
     folder = tmp_path_factory.mktemp("launcher")
-    rasa_port, action_port, web_port = free_port(), free_port(), free_port()
+    rasa_port, action_port, web_port, console_port = free_port(), free_port(), free_port(), free_port()
     env = quiet_env(
         **TEST_SERVER_DEFAULTS,
         RASA_API_TOKEN=API_TOKEN,
@@ -177,6 +181,8 @@ def launched(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         ACTION_SERVER_URL=f"http://127.0.0.1:{action_port}/webhook",
         WEB_HOST="127.0.0.1",
         WEB_PORT=str(web_port),
+        CONSOLE_HOST="127.0.0.1",
+        CONSOLE_PORT=str(console_port),
     )
     for inherited in ("RASA_URL", "SANIC_REQUEST_MAX_SIZE", "REDIS_URL", "TRACKER_DIALECT"):
         env.pop(inherited, None)
@@ -191,6 +197,7 @@ def launched(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         f"http://127.0.0.1:{rasa_port}",
         f"http://127.0.0.1:{action_port}",
         f"http://127.0.0.1:{web_port}",
+        f"http://127.0.0.1:{console_port}",
     )
     try:
         wait_for(
@@ -199,6 +206,7 @@ def launched(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> I
                 and _answers(running.rasa + "/")
                 and _answers(running.actions + "/health")
                 and _answers(running.page + "/healthz")
+                and _answers(running.console + "/healthz")
             ),
             300,
             "le lanceur ne sert pas",
@@ -296,6 +304,14 @@ def test_a_killed_action_server_is_restarted_and_rasa_apologises_meanwhile(launc
     assert "Redémarrage de « serveur d'actions »" in launched.log_text()
 
 
+def test_make_run_also_serves_the_staff_console_on_its_own_port_behind_its_log_in(launched):
+    home = requests.get(launched.console + "/", timeout=10, allow_redirects=False)
+    assert home.status_code == 302 and home.headers["Location"].startswith("/connexion")
+    login = requests.get(launched.console + "/connexion", timeout=10)
+    assert login.status_code == 200 and "Console du lab" in login.text
+    assert f"Console du lab    : http://localhost:{launched.console.rsplit(':', 1)[1]}/" in launched.log_text()
+
+
 def test_a_killed_page_comes_back_while_rasa_keeps_answering(launched):
     before = launched.children()
     os.kill(before["page"], signal.SIGKILL)
@@ -321,7 +337,7 @@ def test_a_killed_rasa_server_is_restarted_and_answers_again(launched):
 
 def test_sigterm_stops_every_server_cleanly(launched):
     children = launched.children()
-    assert set(children) == {"actions", "rasa", "page"}
+    assert set(children) == {"actions", "rasa", "page", "console"}
     launched.process.send_signal(signal.SIGTERM)
     assert launched.process.wait(timeout=40) == 0
     for pid in children.values():

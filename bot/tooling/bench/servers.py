@@ -87,14 +87,14 @@ def tree_cpu_seconds(pid: int) -> float:
 Process = LoggedProcess
 
 
-def _launch(name: str, command: list[str], env: dict[str, str], log_dir: Path, cwd: Path = PROJECT_ROOT) -> Process:
+def launch(name: str, command: list[str], env: dict[str, str], log_dir: Path, cwd: Path = PROJECT_ROOT) -> Process:
     log_path = log_dir / f"{name}.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     return Process(name, process, log_path)
 
 
-def _wait_http(proc: Process, url: str, timeout: float = START_TIMEOUT) -> None:
+def wait_http(proc: Process, url: str, timeout: float = START_TIMEOUT) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.process.poll() is not None:
@@ -191,13 +191,13 @@ def start_ours(log_dir: Path, tracker_db: Path, overrides: Optional[dict[str, st
     env = project_environment(tracker_db, overrides)
     settings = load_settings(env)
     started = time.monotonic()
-    actions = _launch("serveur-actions", action_server_command(settings), env, log_dir)
+    actions = launch("serveur-actions", action_server_command(settings), env, log_dir)
     try:
-        _wait_http(actions, f"http://127.0.0.1:{settings.action_port}/health")
+        wait_http(actions, f"http://127.0.0.1:{settings.action_port}/health")
         model = trusted_model(settings.models_dir, env)
-        rasa = _launch("serveur-rasa", rasa_server_command(settings, model, env["RASA_API_TOKEN"]), env, log_dir)
+        rasa = launch("serveur-rasa", rasa_server_command(settings, model, env["RASA_API_TOKEN"]), env, log_dir)
         url = f"http://127.0.0.1:{settings.rasa_port}"
-        _wait_http(rasa, url + "/")
+        wait_http(rasa, url + "/")
     except Exception:
         actions.stop()
         raise
@@ -228,9 +228,9 @@ def start_anchor(anchor_dir: Path, model: Path, log_dir: Path) -> BotUnderTest:
         f"--auth-token={secrets.token_urlsafe(24)}",
     ]  # never an open API
     started = time.monotonic()
-    rasa = _launch("rasa-init", command, env, log_dir, cwd=anchor_dir)
+    rasa = launch("rasa-init", command, env, log_dir, cwd=anchor_dir)
     url = f"http://127.0.0.1:{port}"
-    _wait_http(rasa, url + "/")
+    wait_http(rasa, url + "/")
     return BotUnderTest("anchor", url, rasa, None, round(time.monotonic() - started, 1), env)
 
 
@@ -254,7 +254,7 @@ def cold_start(log_dir: Path, tracker_db: Path, limit: float = 120.0, index: int
     env = project_environment(tracker_db)
     url = f"http://127.0.0.1:{env['RASA_PORT']}"
     started = time.monotonic()
-    run = _launch(f"demarrage-a-froid-{index}", [sys.executable, "-m", "bot", "run"], env, log_dir)
+    run = launch(f"demarrage-a-froid-{index}", [sys.executable, "-m", "bot", "run"], env, log_dir)
     try:
         while time.monotonic() - started < limit:
             if run.process.poll() is not None:
