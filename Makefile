@@ -21,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup web-assets test-system run train generate validate lint format test shell eval clean \
-        staff-user retrain rollback review import purge bench bench-retrain bench-training cluster bench-cluster unsigned-model
+        staff-user captures-console retrain rollback review import purge bench bench-retrain bench-training cluster bench-cluster unsigned-model
 
 help:
 	@echo "make run    installe si besoin, entraîne si besoin, démarre l'assistant (page :8080, Rasa :5005, actions :5055)"
@@ -106,6 +106,10 @@ staff-user: | $(STAMP)
 
 retrain: | $(STAMP)
 	$(BOT) retrain
+
+# Les captures d'écran du guide (docs/console/), prises par le parcours de la console dans Chromium.
+captures-console: test-system $(MODEL) $(WEB_STAMP)
+	$(PY) -m pytest tests/console/test_training.py -k staff_loop --captures-console -p no:cacheprovider
 
 rollback: | $(STAMP)
 	$(BOT) rollback

@@ -17,6 +17,14 @@ from tests.support.servers import AGENTS_TEST_TOKEN, Server, start_action_server
 MODEL = PROJECT_ROOT / "models" / "mois-innovation.tar.gz"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--captures-console",
+        action="store_true",
+        help="le parcours de la console enregistre ses captures dans docs/console/ (make captures-console)",
+    )
+
+
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     if not MODEL.exists():

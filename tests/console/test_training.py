@@ -1,7 +1,7 @@
 """Train, test, publish and roll back from the console, against the REAL servers in a copy of the project,
 and the whole staff loop walked in Chromium (issue #13): log in, find a misunderstood conversation made
 over REST, annotate it, correct it into a story, retrain watching the progress, publish, check the live
-bot, roll back, check again. The walk also takes the screenshots of docs/guide-personnel.md (docs/console/).
+bot, roll back, check again. The walk also takes the screenshots of docs/guide-personnel.md (`make captures-console`).
 
 The copy comes with a copy of the main Rasa training cache (as tests/staff/test_staff_loop.py): a story-only
 change reuses the trained understanding part, a new example fine-tunes it; each training takes tens of
@@ -255,14 +255,22 @@ def test_a_story_change_is_trained_live_published_then_rolled_back_from_the_brow
 # ---------------------------------------------------------------- the whole loop, as staff walk it
 
 
-def capture(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    """docs/console/<name>.png, shown in the staff guide: the page as staff see it at this step."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.mouse.move(0, 0)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+@pytest.fixture()
+def capture(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Screenshot of the page as staff see it at a step: into docs/console/, shown in the staff guide, with
+    `make captures-console`; otherwise into a temporary folder (taken all the same, the tree stays clean)."""
+    folder = SCREENSHOTS if request.config.getoption("--captures-console") else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> None:  # type: ignore[no-untyped-def]
+        page.mouse.move(0, 0)
+        page.screenshot(path=str(folder / f"{name}.png"))
+        assert (folder / f"{name}.png").stat().st_size > 10_000, name
+
+    return take
 
 
-def test_the_staff_loop_from_a_misunderstood_question_to_the_live_bot_and_back(sandbox, rasa, console, page):
+def test_the_staff_loop_from_a_misunderstood_question_to_the_live_bot_and_back(sandbox, rasa, console, page, capture):
     """Log in, find the misunderstood conversation, annotate it, correct it into a story, retrain watching the
     progress, publish: the live bot now understands; roll back: it misunderstands again, as before."""
     root, _ = sandbox
@@ -319,6 +327,9 @@ def test_the_staff_loop_from_a_misunderstood_question_to_the_live_bot_and_back(s
     # 6. Publish (a publieur), then the live bot understands the question.
     log_in_browser(page, console, PUBLISHER)
     page.goto(console.url + "/entrainement/resultat")
+    # The model in service came from `make train`: scored on the same development set during the tests.
+    figures = page.locator("table", has_text="Exactitude des intentions").inner_text()
+    assert "non mesuré" not in figures.split("Exactitude des intentions")[1], figures
     capture(page, "resultat")
     page.get_by_role("link", name="Publier", exact=True).click()
     page.get_by_role("button", name="Oui, publier ce modèle").click()

@@ -13,8 +13,11 @@ from bot.domain.personal_data import mask
 from bot.tooling.staff import failures
 from bot.tooling.staff.changes import describe_changes, new_names
 from bot.tooling.staff.history import ModelHistory
+from bot.tooling.staff.nlu_figures import known_figures, nlu_fingerprint
 from bot.tooling.staff.project import Project, StaffError
+from bot.tooling.staff.retrain import score_model_in_service, service_to_score
 from bot.tooling.staff.review import annotate, collect, import_review, read_tracker_store, review
+from bot.tooling.staff.sandbox import copy_project
 
 
 @pytest.mark.parametrize(
@@ -391,3 +394,24 @@ def test_a_hand_edited_multi_line_example_is_imported_on_one_line_and_keeps_the_
         ("greet", "coucou"),
     ]
     assert learnt.regex_features == [] and learnt.entity_examples == []
+
+
+def test_the_model_in_service_is_scored_once_on_the_development_set_when_its_figures_are_unknown(
+    tmp_path, trained_model
+):
+    """A model from `make train` has no figures: the first retrain scores it beside the candidate, so the
+    console's result page compares both on the same development set."""
+    project = Project(copy_project(tmp_path / "projet"))
+    live = nlu_fingerprint(project, project.live_model)
+    assert service_to_score(project, live) is None  # the candidate's own scoring serves: same understanding
+    candidate = "empreinte d'un candidat ajusté"
+    fingerprint, process = service_to_score(project, candidate)
+    said: list[str] = []
+    score_model_in_service(project, fingerprint, process, project.results_dir / "nlu-en-service", said.append)
+    figures = known_figures(project, live)
+    assert figures and 0.8 < figures["intent_accuracy"] <= 1 and 0.8 < figures["entity_f1"] <= 1
+    assert said == [
+        f"  modèle en service, sur le même jeu de contrôle : exactitude des intentions "
+        f"{figures['intent_accuracy']:.1%}, F1 des entités {figures['entity_f1']:.1%}"
+    ]
+    assert service_to_score(project, candidate) is None  # scored once, remembered

@@ -189,8 +189,39 @@ def _nlu_problems(figures: dict[str, Any], out: Path) -> list[str]:
     return problems
 
 
+def nlu_test_command(project: Project, model: Path, out: Path) -> list[str]:
+    return ["test", "nlu", "--model", str(model), "--nlu", str(project.nlu_check_set), "--out", str(out), "--no-plot"]
+
+
+def service_to_score(project: Project, candidate_fingerprint: str) -> Optional[tuple[str, subprocess.Popen]]:
+    """The model in service, scored on the same development set when its NLU figures are unknown (a model
+    from `make train`, or a development set that changed), so that the result compares like with like."""
+    if not project.live_model.exists():
+        return None
+    fingerprint = nlu_fingerprint(project, project.live_model)
+    if fingerprint == candidate_fingerprint or known_figures(project, fingerprint):
+        return None
+    return fingerprint, start_rasa(
+        project, nlu_test_command(project, project.live_model, project.results_dir / "nlu-en-service")
+    )
+
+
+def score_model_in_service(project: Project, fingerprint: str, process: subprocess.Popen, out: Path, log: Log) -> None:
+    output, _ = process.communicate(timeout=1800)
+    figures = _nlu_figures(out, process, output)
+    if "nlu_error" in figures:
+        log("  modèle en service : chiffres NLU non mesurés (" + figures["nlu_error"].splitlines()[0] + ")")
+        return
+    remember(project, fingerprint, figures)
+    log(
+        f"  modèle en service, sur le même jeu de contrôle : exactitude des intentions "
+        f"{figures['intent_accuracy']:.1%}, F1 des entités {figures.get('entity_f1', 0.0):.1%}"
+    )
+
+
 def run_tests(project: Project, model: Path, log: Log = print) -> dict[str, Any]:
-    """Conversation tests and the NLU development set against the NEW model, in parallel (2 processes).
+    """Conversation tests and the NLU development set against the NEW model, in parallel; and, when its
+    figures on this development set are unknown, the model in service too (service_to_score).
 
     The NLU test is skipped when the model's NLU part is byte-identical to one already scored
     (story-only change served from Rasa's cache): its figures are then taken from that scoring.
@@ -209,24 +240,8 @@ def run_tests(project: Project, model: Path, log: Log = print) -> dict[str, Any]
         project,
         ["test", "core", "--model", str(model), "--stories", str(stories), "--out", str(out / "core"), "--no-plot"],
     )
-    nlu = (
-        None
-        if nlu_known
-        else start_rasa(
-            project,
-            [
-                "test",
-                "nlu",
-                "--model",
-                str(model),
-                "--nlu",
-                str(project.nlu_check_set),
-                "--out",
-                str(out / "nlu"),
-                "--no-plot",
-            ],
-        )
-    )
+    nlu = None if nlu_known else start_rasa(project, nlu_test_command(project, model, out / "nlu"))
+    service = service_to_score(project, fingerprint)
     core_output, _ = core.communicate(timeout=1800)
     problems: list[str] = []
     figures = _core_figures(out / "core", tests, core, core_output, problems)
@@ -238,6 +253,8 @@ def run_tests(project: Project, model: Path, log: Log = print) -> dict[str, Any]
         nlu_figures = _nlu_figures(out / "nlu", nlu, nlu_output)
         if "nlu_error" not in nlu_figures:
             remember(project, fingerprint, nlu_figures)
+    if service is not None:
+        score_model_in_service(project, *service, out / "nlu-en-service", log)
     problems += _nlu_problems(nlu_figures, out / "nlu")
     figures.update({k: v for k, v in nlu_figures.items() if k in ("intent_accuracy", "entity_f1")})
     if problems:
