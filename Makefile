@@ -24,7 +24,7 @@ export PYTHONDONTWRITEBYTECODE := 1
         staff-user captures-console retrain rollback review import purge bench bench-retrain bench-training cluster bench-cluster unsigned-model
 
 help:
-	@echo "make run    installe si besoin, entraîne si besoin, démarre l'assistant (page :8080, Rasa :5005, actions :5055)"
+	@echo "make run    installe si besoin, entraîne si besoin, démarre l'assistant (page :8080, Rasa :5005, actions :5055, console du lab :8081)"
 	@echo "make test   installe si besoin, vérifie le code et les données, lance tous les tests"
 	@echo "make train | validate | lint | format | shell | eval | clean"
 	@echo "make staff-user NAME=… [ROLE=publieur]   compte de la console du lab (http://localhost:8081)"
