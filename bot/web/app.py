@@ -9,6 +9,7 @@ Routes
                          conversation alone, never Rasa's API token: bot/web/config.py)
   GET  /api/status       {"available": bool}: whether Rasa answers
   GET  /healthz          "ok"
+  GET  /programme.ics, /evenements/<id>.ics   « Ajouter à mon agenda » (bot/web/calendars.py)
 
 The browser only ever talks to this server, so the Content-Security-Policy allows 'self' alone and
 the API checks the Origin header against WebSettings.origins.
@@ -41,6 +42,8 @@ from bot.runtime.channels.inputs import (
     validate_chat,
     validate_page_sender,
 )
+from bot.web import calendars
+from bot.web.calendars import CATALOGUE, catalogue_source
 from bot.web.config import JWT_SECRET_PATH, WebSettings, conversation_jwt, load_web_settings
 from bot.web.messages import bot_messages, history
 from bot.web.programme import ProgrammeView, programme_source
@@ -284,6 +287,7 @@ def create_app(settings: Optional[WebSettings] = None) -> web.Application:
     app[TRUSTED] = trusted_proxies()
     app[PROGRAMME] = programme
     app[TEMPLATE] = _template()
+    app[CATALOGUE] = catalogue_source(settings.catalogue_path)
 
     async def http_client(app: web.Application):  # type: ignore[no-untyped-def]
         timeout = aiohttp.ClientTimeout(total=settings.rasa_timeout, connect=5)
@@ -298,6 +302,7 @@ def create_app(settings: Optional[WebSettings] = None) -> web.Application:
     app.router.add_post("/api/chat", chat)
     app.router.add_get("/api/history", conversation_history)
     app.router.add_get("/api/status", status)
+    app.add_routes(calendars.routes)
     app.router.add_static("/static/dsfr/", settings.dsfr_dir, follow_symlinks=False)
     app.router.add_static("/static/chat/", STATIC, follow_symlinks=False)
     return app

@@ -15,6 +15,7 @@ import jwt
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from icalendar import Calendar
 
 from bot.domain.catalogue import DEFAULT_CATALOGUE_PATH, load_catalogue
 from bot.domain.dates import format_day
@@ -119,6 +120,32 @@ def test_page_renders_the_whole_programme_from_the_catalogue_with_a_strict_csp()
             assert format_day(day) in html
         titles = [m.group(1) for m in re.finditer(r'<h4 class="fr-card__title">(.*?)</h4>', html)]
         assert len(titles) == len(catalogue.events)
+
+    run_with_client(test)
+
+
+def test_every_event_and_the_whole_programme_can_be_added_to_a_calendar() -> None:
+    catalogue = load_catalogue()
+
+    async def test(client: TestClient, fake: FakeRasa) -> None:
+        html = await (await client.get("/")).text()
+        assert 'href="/programme.ics" download' in html
+        for event in catalogue.events:
+            assert f'href="/evenements/{event.id}.ics" download>Ajouter à mon agenda' in html
+        response = await client.get("/programme.ics")
+        assert response.status == 200 and response.content_type == "text/calendar" and response.charset == "utf-8"
+        assert response.headers["Content-Disposition"] == 'attachment; filename="mois-innovation-publique.ics"'
+        programme = Calendar.from_ical(await response.read())
+        assert [str(e["UID"]).split("@")[0] for e in programme.walk("VEVENT")] == [
+            e.id for e in catalogue.events_sorted()
+        ]
+        response = await client.get("/evenements/communs.ics")
+        assert response.status == 200 and response.content_type == "text/calendar"
+        [event] = Calendar.from_ical(await response.read()).walk("VEVENT")
+        assert str(event["SUMMARY"]) == "Tout comprendre sur les communs"
+        assert event.decoded("DTSTART") == catalogue.event("communs").date
+        unknown = await client.get("/evenements/hackathon-imaginaire.ics")
+        assert unknown.status == 404 and "Événement inconnu" in await unknown.text()
 
     run_with_client(test)
 

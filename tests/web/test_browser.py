@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from icalendar import Calendar
 from playwright.sync_api import expect
 
 from bot.runtime.settings import PROJECT_ROOT
@@ -36,6 +39,12 @@ def test_page_looks_like_a_state_site_and_lists_the_programme(page, web_server) 
     # The DSFR's own font is loaded from the project's node_modules, not from a CDN.
     assert page.evaluate("document.fonts.check('16px Marianne')")
     assert_no_axe_violations(page, "page, assistant fermé")
+    # « Ajouter à mon agenda » downloads the event as a calendar file that parses back.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Ajouter à mon agenda : Tout comprendre sur les communs (fichier .ics)").click()
+    assert download.value.suggested_filename == "communs.ics"
+    [event] = Calendar.from_ical(Path(download.value.path()).read_bytes()).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Tout comprendre sur les communs" and event["DTSTART"].to_ical() == b"20201119"
     assert page.watch.errors == []
 
 
@@ -46,6 +55,8 @@ def test_conversation_buttons_and_reload(page, web_server) -> None:  # type: ign
 
     reply = ask(page, COMMUNS)
     expect(reply).to_contain_text("jeudi 19 novembre 2020")
+    agenda = reply.get_by_role("link", name="Ajouter à mon agenda : Tout comprendre sur les communs (fichier .ics)")
+    expect(agenda).to_have_attribute("href", "/evenements/communs.ics")
 
     reply = ask(page, SGAR)
     buttons = reply.locator("button.chat__choice")
