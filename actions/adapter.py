@@ -60,9 +60,14 @@ def send(dispatcher: CollectingDispatcher, answer: Answer, question: Optional[st
     """Utter the replies and remember what the conversation is now about."""
     for reply in answer.replies:
         buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
-        # The quote travels as `custom`, next to the text: the web page and team chats show it as a quotation.
-        quote = {"quote": {"text": reply.quote.text, "section": reply.quote.section}} if reply.quote else None
-        dispatcher.utter_message(text=reply.text, buttons=buttons or None, json_message=quote)
+        # The quote and the calendar link travel as `custom`, next to the text: the web page and team chats
+        # show a quotation and an « Ajouter à mon agenda » link (bot/runtime/channels/quotes.py).
+        custom: dict[str, Any] = {}
+        if reply.quote:
+            custom["quote"] = {"text": reply.quote.text, "section": reply.quote.section}
+        if reply.calendar:
+            custom["calendar"] = {"event": reply.calendar.event, "title": reply.calendar.title}
+        dispatcher.utter_message(text=reply.text, buttons=buttons or None, json_message=custom or None)
     events: list[dict[str, Any]] = []
     if answer.focus:
         events.append(SlotSet("focus_events", answer.focus))

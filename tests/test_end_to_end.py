@@ -45,6 +45,14 @@ def test_questions_get_the_press_kit_facts(conversation, question, facts):
         assert fact in reply, f"{question!r} -> {reply!r}"
 
 
+def test_an_answer_about_one_event_offers_its_calendar_file(conversation):
+    reply = conversation("Quand a lieu l'atelier sur les communs ?")
+    calendars = [m["custom"]["calendar"] for m in reply if "calendar" in (m.get("custom") or {})]
+    assert calendars == [{"event": "communs", "title": "Tout comprendre sur les communs"}]
+    listing = conversation("Quel est le programme du mois ?")
+    assert not [m for m in listing if "calendar" in (m.get("custom") or {})]  # a list: no single event to add
+
+
 def test_practical_details_are_not_invented(conversation):
     reply = texts(conversation("À quelle heure commence le serious game et dans quelle salle ?"))
     assert "ne donne ni l'horaire, ni le lieu" in reply

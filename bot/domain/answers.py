@@ -45,10 +45,19 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class CalendarLink:
+    """« Ajouter à mon agenda » for one event: the channels link it to its iCalendar file (bot/web/calendars.py)."""
+
+    event: str
+    title: str
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str  # the whole reply, quote included, for channels that show only text
     buttons: tuple[Button, ...] = ()
     quote: Optional[Quote] = None  # channels that can show a quotation render this one as such
+    calendar: Optional[CalendarLink] = None  # channels that can link offer to add the event to a calendar
 
 
 @dataclass
@@ -244,7 +253,9 @@ def answer_about_events(
         # « la démarche design pour les services numériques »: the event on both topics is meant.
         events = [e for e in events if set(topics) <= set(e.topics)] or events
     if len(events) == 1:
-        return Answer([Reply(_one_event_answers(cat, [question, *also], events[0], today))], [events[0].id])
+        event = events[0]
+        text = _one_event_answers(cat, [question, *also], event, today)
+        return Answer([Reply(text, calendar=CalendarLink(event.id, event.title))], [event.id])
     listing = "\n".join(event_line(cat, e) for e in events)
     return Answer(
         [Reply(f"Plusieurs événements correspondent :\n{listing}\nLequel vous intéresse ?", _event_buttons(events))],

@@ -210,6 +210,12 @@ class Settings(BaseSettings):
         description="origines autorisées à appeler `/api/*` et socket.io, séparées par des virgules",
         default_text="`http://localhost:WEB_PORT,http://127.0.0.1:WEB_PORT`",
     )
+    web_public_url: str = Field(
+        "",
+        description="adresse publique de la page citoyenne, pour les liens « Ajouter à mon agenda » envoyés aux agents",
+        default_text="`http://localhost:WEB_PORT`",
+        attendu="adresse http(s) attendue, par exemple https://innovation.exemple.gouv.fr",
+    )
     rasa_url: AnyHttpUrl = Field(
         "http://127.0.0.1:5005",
         description="serveur Rasa de la page (`make run` : `RASA_HOST`/`RASA_PORT`)",
@@ -297,6 +303,14 @@ class Settings(BaseSettings):
         parse_networks(value)
         return value
 
+    @validator("web_public_url")
+    def _public_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment):
+            raise ValueError("adresse http(s) attendue")
+        return value
+
     @validator("web_allowed_origins")
     def _origins(cls, value: str) -> str:
         parse_origins(value)
@@ -356,6 +370,11 @@ class Settings(BaseSettings):
     def allowed_origins(self) -> tuple[str, ...]:
         """WEB_ALLOWED_ORIGINS as given (empty: the page's own origin, bot/web/config.py)."""
         return parse_origins(self.web_allowed_origins)
+
+    @property
+    def page_url(self) -> str:
+        """Where citizens reach the page: WEB_PUBLIC_URL, else the page `make run` serves on this machine."""
+        return self.web_public_url or f"http://localhost:{self.web_port}"
 
     def is_set(self, name: str) -> bool:
         """Whether the environment gave this field's variable (a field name: `tracker_db`)."""

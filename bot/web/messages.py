@@ -11,7 +11,7 @@ from typing import Any, Optional
 from urllib.parse import urlsplit
 
 from bot.runtime.channels.inputs import clean_text
-from bot.runtime.channels.quotes import join_quotes, quote_of
+from bot.runtime.channels.quotes import calendar_of, join_quotes, quote_of
 
 MAX_BUTTONS = 20
 MAX_TEXT_CHARS = 5000
@@ -64,10 +64,20 @@ def _quote(raw: dict) -> Optional[dict]:
     return {"text": text, "section": _text(quote["section"], MAX_TITLE_CHARS) or ""} if text else None
 
 
-def bot_message(raw: Any) -> Optional[dict]:
-    """One bot message as the widget renders it: {"text"?, "quote"?, "buttons"?, "image"?}, or None if empty.
+def _calendar(raw: dict) -> Optional[dict]:
+    """« Ajouter à mon agenda » for one event: the page's own iCalendar file of that event."""
+    calendar = calendar_of({"custom": {"calendar": raw["calendar"]}}) if "calendar" in raw else calendar_of(raw)
+    if calendar is None:
+        return None
+    return {"href": f"/evenements/{calendar['event']}.ics", "title": _text(calendar["title"], MAX_TITLE_CHARS) or ""}
 
-    "quote" ({"text", "section"}) is a press-kit quotation that the text also holds between « »."""
+
+def bot_message(raw: Any) -> Optional[dict]:
+    """One bot message as the widget renders it: {"text"?, "quote"?, "calendar"?, "buttons"?, "image"?}, or
+    None if empty.
+
+    "quote" ({"text", "section"}) is a press-kit quotation that the text also holds between « »;
+    "calendar" ({"href", "title"}) the event's « Ajouter à mon agenda » link."""
     if not isinstance(raw, dict):
         return None
     message: dict = {}
@@ -75,6 +85,8 @@ def bot_message(raw: Any) -> Optional[dict]:
         message["text"] = text
     if quote := _quote(raw):
         message["quote"] = quote
+    if calendar := _calendar(raw):
+        message["calendar"] = calendar
     if buttons := _buttons(raw.get("buttons")):
         message["buttons"] = buttons
     if image := safe_url(raw.get("image")):

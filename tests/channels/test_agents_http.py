@@ -62,6 +62,8 @@ def test_commons_workshop_organiser(rasa_server, place):
     )
     text = reply.json()["text"]
     assert "Tout comprendre sur les communs" in text and "Conseil départemental de la Loire-Atlantique" in text
+    # The citizens' page serves the event's calendar file (WEB_PUBLIC_URL, here `make run`'s page).
+    assert text.endswith("[Ajouter à mon agenda](http://localhost:8080/evenements/communs.ics)"), text
 
 
 def test_ambiguous_question_gets_a_numbered_list_answered_by_number(rasa_server, place):

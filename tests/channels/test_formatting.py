@@ -96,6 +96,17 @@ def test_a_press_kit_quotation_becomes_a_markdown_quote_with_its_section():
     ]
 
 
+def test_an_answer_about_one_event_links_its_calendar_file_on_the_citizens_page():
+    messages = [
+        {"recipient_id": "u", "text": "Tout comprendre sur les communs a lieu le jeudi 19 novembre 2020."},
+        {"recipient_id": "u", "custom": {"calendar": {"event": "communs", "title": "Tout comprendre sur les communs"}}},
+    ]
+    [post] = render_messages(messages, "", "https://innovation.exemple.gouv.fr").posts
+    assert post.endswith("\n\n[Ajouter à mon agenda](https://innovation.exemple.gouv.fr/evenements/communs.ics)")
+    [post] = render_messages(messages).posts  # no page to link to: no link
+    assert "agenda" not in post
+
+
 def test_a_bot_text_starting_a_line_with_a_chevron_is_still_no_quote():
     [post] = render_messages([{"text": "« citation »\n> pas une citation", "custom": {"autre": 1}}]).posts
     assert "\n\\> pas une citation" in post

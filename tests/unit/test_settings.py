@@ -102,6 +102,7 @@ def test_load_settings_reads_this_process_or_only_the_given_mapping(monkeypatch)
         ({"TRUSTED_PROXIES": "10.0.0.0/8, proxy.interne"}, "TRUSTED_PROXIES : « proxy.interne »"),
         ({"WEB_ALLOWED_ORIGINS": "https://a.gouv.fr/chemin"}, "WEB_ALLOWED_ORIGINS : « https://a.gouv.fr/chemin »"),
         ({"RASA_URL": "localhost:5005"}, "RASA_URL='localhost:5005' : adresse http(s) attendue"),
+        ({"WEB_PUBLIC_URL": "innovation.gouv.fr"}, "WEB_PUBLIC_URL='innovation.gouv.fr' : adresse http(s) attendue"),
         ({"WEB_RASA_TIMEOUT": "longtemps"}, "WEB_RASA_TIMEOUT='longtemps' : nombre de secondes attendu"),
     ],
 )

@@ -102,6 +102,23 @@ def test_a_press_kit_quotation_reaches_the_page_with_its_text() -> None:
     assert bot_messages([{"custom": {"quote": {"text": 3, "section": "x"}}}, {"custom": {"autre": 1}}]) == []
 
 
+def test_an_answer_about_one_event_reaches_the_page_with_its_calendar_link() -> None:
+    calendar = {"event": "communs", "title": "Tout comprendre sur les communs"}
+    raw = [
+        {"recipient_id": "s", "text": "jeudi 19 novembre 2020"},
+        {"recipient_id": "s", "custom": {"calendar": calendar}},
+    ]
+    link = {"href": "/evenements/communs.ics", "title": "Tout comprendre sur les communs"}
+    assert bot_messages(raw) == [{"text": "jeudi 19 novembre 2020", "calendar": link}]
+    tracker = {
+        "events": [{"event": "bot", "text": "jeudi 19 novembre 2020", "data": {"custom": {"calendar": calendar}}}]
+    }
+    assert history(tracker) == [{"from": "bot", "text": "jeudi 19 novembre 2020", "calendar": link}]
+    # An identifier that is not the catalogue's kind never becomes a path on the page.
+    for event in ("../api/status", "Communs", "communs.ics?x=1", 3):
+        assert bot_messages([{"text": "t", "custom": {"calendar": {"event": event, "title": "t"}}}]) == [{"text": "t"}]
+
+
 def test_a_quotation_comes_back_with_the_conversation() -> None:
     tracker = {"events": [{"event": "bot", "text": QUOTED_TEXT, "data": {"custom": {"quote": QUOTE}}}]}
     assert history(tracker) == [{"from": "bot", "text": QUOTED_TEXT, "quote": QUOTE}]

@@ -4,6 +4,7 @@
  * - Parle au serveur de la page (même origine) : POST /api/chat, GET /api/history, GET /api/status.
  * - Tout texte (du bot comme de l'usager) est inséré avec textContent, jamais comme HTML ;
  *   seuls les liens http(s) deviennent des liens.
+ * - Une réponse sur un événement (message.calendar : {href, title}) propose « Ajouter à mon agenda ».
  * - Une citation du dossier de presse (message.quote : {text, section}) s'affiche en citation du
  *   DSFR (figure.fr-quote, la section en <cite>) à la place de « … » dans le texte du message.
  * - L'identifiant de conversation est gardé dans sessionStorage : un rechargement de la page
@@ -170,6 +171,19 @@
     return figure;
   }
 
+  /* « Ajouter à mon agenda » : le fichier iCalendar de l'événement, servi par cette page. */
+  var CALENDAR_HREF = /^\/evenements\/[a-z0-9]+(?:-[a-z0-9]+)*\.ics$/;
+  function calendarLink(calendar) {
+    if (typeof calendar.href !== "string" || !CALENDAR_HREF.test(calendar.href)) { return null; }
+    var p = el("p", "chat__calendar");
+    var a = el("a", "fr-link fr-icon-calendar-line fr-link--icon-left", "Ajouter à mon agenda");
+    a.href = calendar.href;
+    a.setAttribute("download", "");
+    a.appendChild(el("span", "fr-sr-only", " : " + (calendar.title || "") + " (fichier .ics)"));
+    p.appendChild(a);
+    return p;
+  }
+
   function appendBot(message, before) {
     var node = el("div", "chat__msg chat__msg--bot");
     var text = message.text || "";
@@ -184,6 +198,8 @@
     } else {
       renderText(node, text, "L'assistant : ");
     }
+    var calendar = message.calendar ? calendarLink(message.calendar) : null;
+    if (calendar) { node.appendChild(calendar); }
     if (message.image) {
       var href = safeHref(message.image);
       if (href) { var p = el("p"); p.appendChild(link("Voir l'image", href)); node.appendChild(p); }

@@ -159,7 +159,7 @@ class AgentsInput(InputChannel):
     ) -> dict[str, Any]:
         outcome = None if task.cancelled() else task.result()
         if isinstance(outcome, Processed):
-            rendered = render_messages(collector.messages, answer_prefix(agent_request))
+            rendered = render_messages(collector.messages, answer_prefix(agent_request), self.options.page_url)
             self.choices.remember(agent_request.sender_id, rendered.choices)
             return reply_body(agent_request, rendered, self.options)
         if isinstance(outcome, Failed) and not outcome.raised:

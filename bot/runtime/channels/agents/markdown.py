@@ -102,15 +102,24 @@ def choice_hint(example: str) -> str:
     return f"_Répondez par le numéro de votre choix, par exemple `{example}`._"
 
 
-def render_messages(messages: Iterable[dict[str, Any]], answer_prefix: str = "") -> Rendered:
-    """Rasa bot messages (text, quote, buttons, image) -> one Markdown post each, buttons numbered across posts.
+def calendar_line(calendar: dict[str, str], page_url: str) -> str:
+    """« Ajouter à mon agenda », linked to the event's iCalendar file on the citizens' page."""
+    return f"[Ajouter à mon agenda]({page_url}/evenements/{calendar['event']}.ics)"
 
-    `answer_prefix` is what the agent types before the number on this platform ("/evenements").
+
+def render_messages(messages: Iterable[dict[str, Any]], answer_prefix: str = "", page_url: str = "") -> Rendered:
+    """Rasa bot messages (text, quote, calendar link, buttons, image) -> one Markdown post each, buttons
+    numbered across posts.
+
+    `answer_prefix` is what the agent types before the number on this platform ("/evenements");
+    `page_url` the citizens' page, whose calendar files the links point to (no page: no link).
     """
     posts: list[str] = []
     choices: list[Choice] = []
     for message in join_quotes(messages):
         parts = _text_parts(message)
+        if message.get("calendar") and page_url:
+            parts.append(calendar_line(message["calendar"], page_url))
         if message.get("image"):
             parts.append(f"![image]({message['image']})")
         buttons = [b for b in message.get("buttons") or [] if b.get("payload")]

@@ -34,6 +34,8 @@ class ChannelOptions:
     # port 443, "127.0.0.1:8123" that port). Empty: no deferred answer at all, so that a caller holding
     # a token cannot make the bot post anywhere else (SSRF).
     response_url_hosts: frozenset[tuple[str, int]] = frozenset()
+    # The citizens' page, which serves each event's calendar file (« Ajouter à mon agenda »).
+    page_url: str = "http://localhost:8080"
 
     def allows_response_url(self, url: str) -> bool:
         """https to a listed host and port (http only to a listed loopback address), no user info. No list: never."""
@@ -73,8 +75,11 @@ class ChannelOptions:
         webhook_timeout = _number(c, "webhook_timeout", cls.webhook_timeout, reply_timeout, 29)
         ids = c.get("bot_user_ids") or []
         max_chars = int(_number(c, "max_post_chars", cls.max_post_chars, 200, MAX_POST_CHARS))
-        hosts = load_settings().agents_response_url_hosts or c.get("response_url_hosts") or []
-        return cls(response_type, reply_timeout, webhook_timeout, _names(ids), max_chars, _hosts(hosts))
+        settings = load_settings()
+        hosts = settings.agents_response_url_hosts or c.get("response_url_hosts") or []
+        return cls(
+            response_type, reply_timeout, webhook_timeout, _names(ids), max_chars, _hosts(hosts), settings.page_url
+        )
 
 
 def _names(values: Any, lower: bool = False) -> frozenset[str]:
