@@ -63,12 +63,18 @@ def test_a_second_client_never_gets_the_victims_room_or_replies(rasa_server: Ser
     assert user_texts(rasa_server, f"socketio:{SessionIds.conversation(session)}") == [QUESTION]
 
 
+SERIOUS_GAME = "Serious game : mener un entretien difficile et retour d'expérience"
+
+
 def test_the_owner_comes_back_to_its_conversation_after_a_reload(rasa_server: Server) -> None:
     async def scenario() -> tuple:
         async with SocketClient(rasa_server.url) as first:
             session = await first.session()
             await first.say(QUESTION, session)
             await first.texts(1)
+            await asyncio.sleep(1)
+            # The answer about one event also brings its calendar link, as Rasa's `custom` message.
+            assert {"custom": {"calendar": {"event": "serious-game", "title": SERIOUS_GAME}}} in first.replies
         async with SocketClient(rasa_server.url) as reloaded:
             again = await reloaded.session(session)
             await reloaded.say("qui l'anime ?", again)

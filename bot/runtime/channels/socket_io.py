@@ -124,6 +124,11 @@ class _HeldBackOutput(SocketIOOutput):
     async def _send_message(self, socket_id: str, response: Any) -> None:
         self.held.append(response)  # socket_id is the tracker's sender id: the replies go to this turn's room
 
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        # Rasa's own version emits the dict as keyword arguments of emit(): a quotation or a calendar link
+        # (bot/runtime/channels/quotes.py) would raise. It goes, held back like the rest, as {"custom": …}.
+        self.held.append({"custom": json_message})
+
     async def release(self) -> None:
         for response in self.held:
             await self.sio.emit(self.bot_message_evt, response, room=self.room)
