@@ -152,7 +152,7 @@ def test_an_unknown_page_gets_a_french_error_page(console, editor: StaffClient):
     assert "Page introuvable" in response.text
 
 
-def test_the_login_page_and_the_journal_pass_axe(console, page):
+def test_the_login_page_the_journal_and_the_error_page_pass_axe(console, page):
     page.goto(console.url + "/connexion")
     assert_no_axe_violations(page, "connexion")
     page.get_by_label("Identifiant", exact=True).fill(EDITOR[0])
@@ -163,5 +163,8 @@ def test_the_login_page_and_the_journal_pass_axe(console, page):
     log_in_browser(page, console, EDITOR)
     page.goto(console.url + "/journal")
     assert_no_axe_violations(page, "journal")
-    # The only error the browser reports: the deliberate wrong password, answered with a 401.
-    assert [e for e in page.watch.errors if "status of 401" not in e] == []
+    page.goto(console.url + "/nulle-part")
+    page.get_by_role("heading", name="Page introuvable").wait_for()
+    assert_no_axe_violations(page, "page introuvable")
+    # The only errors the browser reports: the deliberate wrong password (401) and unknown page (404).
+    assert [e for e in page.watch.errors if "status of 401" not in e and "status of 404" not in e] == []
