@@ -18,6 +18,7 @@ from typing import Any, Optional
 import pytest
 import requests
 
+from bot.runtime.launcher import console_command
 from bot.runtime.settings import DSFR_DIST
 from bot.tooling.staff.sandbox import copy_project
 from tests.support.servers import Server, free_port, quiet_env, start
@@ -53,8 +54,9 @@ def start_console(root: Path, log_dir: Path, **extra_env: str) -> Server:
         add_account(root, name, password, role)
     port = free_port()
     env = console_env(root, CONSOLE_HOST="127.0.0.1", CONSOLE_PORT=str(port), **extra_env)
-    command = [sys.executable, "-m", "bot", "console"]
-    return start("console", command, f"http://127.0.0.1:{port}", "/healthz", log_dir, env, timeout=60, cwd=root)
+    return start(
+        "console", console_command(), f"http://127.0.0.1:{port}", "/healthz", log_dir, env, timeout=60, cwd=root
+    )
 
 
 @pytest.fixture(scope="module")

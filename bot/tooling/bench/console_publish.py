@@ -17,6 +17,7 @@ from pathlib import Path
 
 import requests
 
+from bot.runtime.launcher import console_command
 from bot.runtime.settings import DSFR_DIST
 from bot.tooling.bench.servers import free_port, launch, start_ours, wait_http
 from bot.tooling.staff.sandbox import project_with_cache
@@ -85,7 +86,7 @@ def click_to_published(base: Path, change) -> tuple[float, str]:  # type: ignore
         }
         password = secrets.token_urlsafe(16)
         add_publisher(root, env, password)
-        console = launch("console", [sys.executable, "-m", "bot", "console"], env, logs, cwd=root)
+        console = launch("console", console_command(), env, logs, cwd=root)
         url = f"http://127.0.0.1:{env['CONSOLE_PORT']}"
         wait_http(console, url + "/healthz")
 
