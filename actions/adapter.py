@@ -36,10 +36,12 @@ def latest_text(tracker: Tracker) -> str:
 
 
 def reference_day() -> dt.date:
-    """The day the bot speaks on: MOIS_REFERENCE_DATE when set (tests, demos), else today in Paris.
+    """The day the bot speaks on: MOIS_REFERENCE_DATE when set (tests, demos), else today in the
+    edition's time zone.
 
     Relative dates ("demain") count from it and the answers' tenses depend on it."""
-    return reference_date(load_settings().mois_reference_date)
+    cat, _ = live_catalogue()
+    return reference_date(load_settings().mois_reference_date, cat.month.timezone)
 
 
 def criteria_of(tracker: Tracker, linker: Linker) -> Criteria:

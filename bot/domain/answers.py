@@ -22,6 +22,8 @@ from typing import Optional
 from bot.domain.catalogue.model import Catalogue, Event
 from bot.domain.dates import WEEKDAY_NAMES, format_day
 from bot.domain.linking import Mentions
+from bot.domain.practical import detail_lines, has_practical, missing_sentences, time_phrase
+from bot.domain.practical import given as practical_given
 from bot.domain.queries import Criteria, events_of_organiser, matching_events
 from bot.domain.text import join_french
 
@@ -94,7 +96,7 @@ def by_whom(cat: Catalogue, event: Event) -> str:
 
 
 def month_is_over(cat: Catalogue, today: dt.date) -> bool:
-    """True once the calendar month of the programme (novembre 2020) is behind the reference day."""
+    """True once the calendar month of the programme is behind the reference day."""
     last_day = calendar.monthrange(cat.month.year, cat.month.month)[1]
     return today > dt.date(cat.month.year, cat.month.month, last_day)
 
@@ -107,9 +109,15 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _month_format(cat: Catalogue) -> str:
-    """The press kit's note on the format of the whole month, as a phrase: "de nombreux événements…"."""
-    return _lower_first(cat.month.format).rstrip(".")
+def _month_format(cat: Catalogue) -> Optional[str]:
+    """The press kit's note on the format of the whole month, as a phrase: "de nombreux événements…";
+    None when the catalogue has none."""
+    return _lower_first(cat.month.format).rstrip(".") if cat.month.format else None
+
+
+def neither(items: Sequence[str]) -> str:
+    """What a sentence does not give, after « ne précise »: "pas son thème", "ni son thème, ni son objectif"."""
+    return f"pas {items[0]}" if len(items) == 1 else "ni " + ", ni ".join(items)
 
 
 def event_line(cat: Catalogue, event: Event) -> str:
@@ -136,12 +144,16 @@ def one_event(cat: Catalogue, question: str, event: Event, today: dt.date) -> st
     if question == "format":
         if event.format:
             return f"{event.title} : {event.format}"
+        if not cat.month.format:
+            return f"Le programme ne précise pas le format de « {event.title} ». {contact_line(cat)}"
         return (
             f"Le dossier de presse ne précise pas le format de « {event.title} ». "
             f"Il indique seulement, pour l'ensemble du mois : « {_month_format(cat)} ». "
             f"{contact_line(cat)}"
         )
     if question == "practical":
+        if has_practical(event):
+            return _practical_known(cat, event, today)
         not_given = "Le dossier de presse ne donne ni l'horaire, ni le lieu, ni le lien d'inscription ou de connexion"
         if past and month_is_over(cat, today):
             return (
@@ -157,20 +169,53 @@ def one_event(cat: Catalogue, question: str, event: Event, today: dt.date) -> st
     lines.append(f"Organisation : {by_whom(cat, event)}")
     if topics:
         lines.append(f"Thèmes : {topics}")
+    lines += detail_lines(event)
     if past:
         lines.append("Le dossier de presse le présentait ainsi :")
     lines.append(event.description)
     return "\n".join(lines)
 
 
+def _when_it_happens(cat: Catalogue, event: Event, today: dt.date) -> str:
+    """The opening of a practical answer: the day and time, in the tense of the reference day."""
+    when = format_day(event.date)
+    time = time_phrase(event)
+    at = f", {time}" if time else ""
+    if event.date < today and month_is_over(cat, today):
+        return f"{_month_over_sentence(cat)} : « {event.title} » a eu lieu le {when}{at}."
+    if event.date < today:
+        return f"« {event.title} » a déjà eu lieu, le {when}{at}."
+    if event.date == today:
+        return f"« {event.title} » a lieu aujourd'hui, {when}{at}."
+    return f"« {event.title} » a lieu le {when}{at}."
+
+
+def _practical_known(cat: Catalogue, event: Event, today: dt.date) -> str:
+    """What the catalogue gives of the time, place, links, access and price; each one missing is said so."""
+    lines = [_when_it_happens(cat, event, today)]
+    lines += [f"{detail.label} : {value}" for detail, value in practical_given(event)]
+    missing = missing_sentences(event)
+    if missing:
+        lines.append(f"{' '.join(missing)} {contact_line(cat)}")
+    return "\n".join(lines)
+
+
 def _month_over_for_practical(cat: Catalogue, focus: Sequence[str]) -> Answer:
     """Registering or attending once the month is over, no single event named: say it is over."""
+    if any(has_practical(e) for e in cat.events):
+        known = (
+            "Nommez un événement pour savoir ce que le programme indique de son horaire, de son lieu ou de son lien."
+        )
+    else:
+        known = (
+            "Le dossier de presse ne donne ni l'horaire, ni le lieu, ni le lien d'inscription ou de connexion de "
+            "ces événements."
+        )
     return Answer(
         [
             Reply(
                 f"{_month_over_sentence(cat)} : ses {len(cat.events)} événements ont eu lieu les "
-                f"{programme_days(cat)}. Le dossier de presse ne donne ni l'horaire, ni le lieu, ni le lien "
-                f"d'inscription ou de connexion de ces événements. {contact_line(cat)}"
+                f"{programme_days(cat)}. {known} {contact_line(cat)}"
             )
         ],
         list(focus),
@@ -179,6 +224,8 @@ def _month_over_for_practical(cat: Catalogue, focus: Sequence[str]) -> Answer:
 
 def answer_general_format(cat: Catalogue) -> Answer:
     """The format of the month's events, when no event is named: what the press kit says of all."""
+    if not cat.month.format:
+        return Answer([Reply(f"Le programme ne précise pas le format des événements. {contact_line(cat)}")])
     return Answer(
         [
             Reply(
@@ -411,6 +458,8 @@ def answer_topic(cat: Catalogue, criteria: Criteria, context: Sequence[str] = ()
 
 def answer_month(cat: Catalogue, *, today: dt.date) -> Answer:
     month = cat.month
+    if not (month.theme and month.format and month.purpose):
+        return _month_in_part(cat, today)
     organiser = cat.organiser(month.organiser).in_sentence
     accent = f"met l'accent sur {month.theme}, avec {_month_format(cat)}. {month.purpose}"
     if month_is_over(cat, today):
@@ -428,13 +477,42 @@ def answer_month(cat: Catalogue, *, today: dt.date) -> Answer:
     return Answer([Reply(text), *programme.replies], programme.focus)
 
 
+def _month_in_part(cat: Catalogue, today: dt.date) -> Answer:
+    """The month when the catalogue leaves out its theme, format or purpose: what it gives, and what it does not."""
+    month = cat.month
+    organiser = cat.organiser(month.organiser).in_sentence
+    over = month_is_over(cat, today)
+    lines = [
+        f"Le {month.name} en {month.region} {'a eu lieu' if over else 'a lieu'} en {month.period}"
+        f"{' : il est terminé' if over else ''}. Il {'était' if over else 'est'} organisé par {organiser} et "
+        f"{'comptait' if over else 'compte'} {len(cat.events)} événements, les {programme_days(cat)}."
+    ]
+    if month.theme:
+        lines.append(f"Il {'mettait' if over else 'met'} l'accent sur {month.theme}.")
+    lines += [text for text in (month.format, month.purpose) if text]
+    missing = [
+        what
+        for what, value in (
+            ("son thème", month.theme),
+            ("le format de ses événements", month.format),
+            ("son objectif", month.purpose),
+        )
+        if not value
+    ]
+    lines.append(f"Le programme ne précise {neither(missing)}.")
+    programme = answer_programme(cat)
+    return Answer([Reply(" ".join(lines)), *programme.replies], programme.focus)
+
+
 def answer_project(cat: Catalogue, mentions: Mentions, context: Sequence[str] = ()) -> Answer:
     """The projects named, else the one the conversation is about, else the list of them all.
 
     The events that speak of a project (its glossary entry's) become the conversation's focus."""
     named = list(mentions.of("project")) or [p for p in context if cat.has_project(p)][:1]
+    if not named and not cat.projects:
+        return Answer([Reply(f"Le programme ne présente aucun projet de transformation publique. {contact_line(cat)}")])
     if not named:
-        lines = ["Projets de transformation publique en Pays de la Loire cités dans le dossier de presse :"]
+        lines = [f"Projets de transformation publique en {cat.month.region} cités dans le dossier de presse :"]
         lines += [f"- {p.name}" for p in cat.projects]
         buttons = tuple(Button(p.name, '/ask_project{"project":"%s"}' % p.id) for p in cat.projects)
         return Answer([Reply("\n".join(lines), buttons)])
@@ -451,6 +529,8 @@ def answer_project(cat: Catalogue, mentions: Mentions, context: Sequence[str] = 
 
 
 def answer_person(cat: Catalogue, mentions: Mentions) -> Answer:
+    if not mentions.of("person") and not cat.people:
+        return Answer([Reply(f"Le programme ne cite aucune personne. {contact_line(cat)}")])
     if not mentions.of("person"):
         lines = ["Personnes citées dans le dossier de presse :"]
         lines += [f"- {p.name}, {p.role}" for p in cat.people]
@@ -493,7 +573,7 @@ def answer_fallback(cat: Catalogue, repeated: bool) -> Answer:
             Reply(
                 "Désolé, je n'ai pas compris ou je n'ai pas cette information. Je peux vous renseigner sur "
                 f"les événements du {cat.month.name} en {cat.month.region} ({cat.month.period}) : dates, "
-                "organisateurs, thèmes, programme d'un jour, ainsi que les projets régionaux. "
+                f"organisateurs, thèmes, programme d'un jour{', ainsi que les projets régionaux' if cat.projects else ''}. "
                 "Reformulez votre question ou demandez « aide »."
             )
         ]
@@ -548,8 +628,9 @@ def answer_out_of_scope(cat: Catalogue, repeated: bool) -> Answer:
         [
             Reply(
                 f"Je ne peux répondre qu'aux questions sur le {cat.month.name} en {cat.month.region} "
-                f"({cat.month.period}) : ses événements, leurs dates, organisateurs et thèmes, et les projets "
-                "régionaux présentés dans le dossier de presse. Pour une démarche administrative, "
+                f"({cat.month.period}) : ses événements, leurs dates, organisateurs et thèmes"
+                f"{', et les projets régionaux présentés dans le dossier de presse' if cat.projects else ''}. "
+                "Pour une démarche administrative, "
                 "adressez-vous au service concerné."
             )
         ]

@@ -3,9 +3,10 @@
 Understands "19 novembre", "le 19", "jeudi 19 novembre", "19/11", "19/11/2020", "2020-11-19",
 "jeudi", "jeudi prochain", "aujourd'hui", "demain", "après-demain", "hier", "cette semaine",
 "la semaine prochaine". Relative forms are resolved against a reference date, which defaults to
-today in Europe/Paris; the caller may pin it (the actions pass MOIS_REFERENCE_DATE=AAAA-MM-JJ, read by
-bot/runtime/settings.py, for tests and demos).
-A day without month ("le 19", "jeudi") belongs to the programme's month.
+today in the edition's time zone; the caller may pin it (the actions pass MOIS_REFERENCE_DATE=AAAA-MM-JJ,
+read by bot/runtime/settings.py, for tests and demos).
+A day without month or year ("le 19", "jeudi 19", "19/11") belongs to the edition's month and year, which
+the caller passes from the catalogue.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.text import fold
 
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = ZoneInfo("Europe/Paris")  # the default time zone of an edition
+
 
 MONTHS = {
     "janvier": 1,
@@ -114,9 +116,9 @@ def format_day(day: dt.date, with_year: bool = True) -> str:
     return f"{text} {day.year}" if with_year else text
 
 
-def reference_date(pinned: Optional[dt.date] = None) -> dt.date:
-    """Today in Paris, unless the caller pins another day."""
-    return pinned or dt.datetime.now(PARIS).date()
+def reference_date(pinned: Optional[dt.date] = None, timezone: str = "Europe/Paris") -> dt.date:
+    """Today in the edition's time zone (an IANA name), unless the caller pins another day."""
+    return pinned or dt.datetime.now(ZoneInfo(timezone)).date()
 
 
 def _day_number(token: str) -> int:

@@ -90,6 +90,8 @@ def _projects_of(term: GlossaryEntry) -> list[str]:
 
 def glossary_menu(cat: Catalogue) -> Answer:
     """No term named: offer the ones the press kit defines."""
+    if not cat.glossary:
+        return Answer([Reply(f"Le programme ne définit aucun terme. {contact_line(cat)}")])
     buttons = tuple(Button(t.label, '/ask_definition{"term":"%s"}' % t.id) for t in cat.glossary)
     return Answer([Reply("Quel terme voulez-vous que je vous explique ? Le dossier de presse définit :", buttons)])
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 _APOSTROPHES = str.maketrans({"’": "'", "`": "'", "´": "'"})
 _NON_WORD = re.compile(r"[^a-z0-9']+")
@@ -29,6 +30,16 @@ def join_french(items: list[str], conjunction: str = "et") -> str:
     if len(items) == 1:
         return items[0]
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def is_web_address(text: str) -> bool:
+    """True for an absolute http(s) address with a host, and no spaces."""
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(host) and not any(c.isspace() for c in text)
 
 
 # --- Quotations: is a catalogue text a verbatim excerpt of the press kit? ---------------------------

@@ -13,8 +13,10 @@ from typing import Optional
 
 from bot.domain.catalogue import Catalogue
 from bot.domain.catalogue.live import LiveCatalogue
+from bot.domain.catalogue.model import Event
 from bot.domain.dates import format_day
-from bot.domain.text import join_french
+from bot.domain.practical import time_phrase
+from bot.domain.text import is_web_address, join_french
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,14 @@ class EventView:
     speakers: str
     description: str
     format: Optional[str]
+    # Practical details, None when the catalogue does not give them.
+    time: Optional[str] = None  # "de 14 h à 16 h 30"
+    place: Optional[str] = None
+    online_link: Optional[str] = None
+    registration: Optional[str] = None
+    registration_is_link: bool = False  # an address, shown as a link; else instructions, shown as text
+    accessibility: Optional[str] = None
+    price: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -40,9 +50,9 @@ class ProgrammeView:
     title: str  # "Mois de l'innovation publique"
     region: str
     period: str
-    theme: str
-    format: str
-    purpose: str
+    theme: Optional[str]  # None when the catalogue does not give it
+    format: Optional[str]
+    purpose: Optional[str]
     organiser: str
     local_actors: str
     source: str
@@ -55,12 +65,27 @@ def build_programme(cat: Catalogue) -> ProgrammeView:
     def names(ids: tuple[str, ...]) -> str:
         return join_french([cat.organiser(i).in_sentence for i in ids])
 
+    def view(e: Event) -> EventView:
+        return EventView(
+            e.id,
+            e.title,
+            e.kind,
+            names(e.organisers),
+            names(e.speakers),
+            e.description,
+            e.format,
+            time=time_phrase(e),
+            place=e.place,
+            online_link=e.online_link,
+            registration=e.registration,
+            registration_is_link=bool(e.registration and is_web_address(e.registration)),
+            accessibility=e.accessibility,
+            price=e.price,
+        )
+
     days = []
     for day, events in groupby(cat.events_sorted(), key=lambda e: e.date):
-        views = tuple(
-            EventView(e.id, e.title, e.kind, names(e.organisers), names(e.speakers), e.description, e.format)
-            for e in events
-        )
+        views = tuple(view(e) for e in events)
         days.append(DayView(day.isoformat(), format_day(day), views))
     month = cat.month
     return ProgrammeView(

@@ -6,6 +6,7 @@ Against the real console server (`python -m bot console`) running in a copy of t
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -37,6 +38,13 @@ def event_form(event: Event, **changes: object) -> dict[str, object]:
         "people": list(event.people),
         "kind": event.kind,
         "format": event.format or "",
+        "start": f"{event.start:%H:%M}" if event.start else "",
+        "end": f"{event.end:%H:%M}" if event.end else "",
+        "place": event.place or "",
+        "online_link": event.online_link or "",
+        "registration": event.registration or "",
+        "accessibility": event.accessibility or "",
+        "price": event.price or "",
         "topics": list(event.topics),
         "aliases": "\n".join(event.aliases),
         "description": event.description,
@@ -153,6 +161,43 @@ def test_an_invalid_event_comes_back_with_each_field_in_error_and_nothing_is_wri
     assert re.search(r'name="organisers" value="mairie-de-nantes" checked', page)
     assert "carte mentale\ncartes mentales" in page
     assert '<a href="#champ-date">Date : 2020-12-03' in page  # the summary leads to the field
+
+
+def test_an_events_time_place_and_links_are_edited_by_the_form_and_checked(editor: StaffClient, console_project: Path):
+    path = catalogue_file(console_project)
+    event = load_catalogue(path).event("communs")
+    practical = {
+        "start": "14:00",
+        "end": "16:30",
+        "place": "Préfecture de Loire-Atlantique, salle Erdre",
+        "online_link": "https://visio.exemple.fr/communs",
+        "registration": "Sur inscription auprès du SGAR",
+        "accessibility": "Sous-titrage en direct",
+        "price": "Gratuit",
+    }
+
+    response = editor.post("/catalogue/evenements/communs/modifier", event_form(event, **practical))
+
+    assert response.status_code == 200 and response.url.endswith("/catalogue")
+    saved = load_catalogue(path).event("communs")
+    assert (saved.start, saved.end) == (dt.time(14, 0), dt.time(16, 30))
+    assert (saved.place, saved.online_link, saved.price) == (
+        practical["place"],
+        practical["online_link"],
+        "Gratuit",
+    )
+    assert '    start: "14:00"\n    end: "16:30"\n' in path.read_text(encoding="utf-8")
+    form = editor.get("/catalogue/evenements/communs/modifier").text
+    assert 'id="champ-start" name="start" type="text" value="14:00"' in form
+    assert 'value="https://visio.exemple.fr/communs"' in form
+
+    before = path.read_bytes()
+    wrong = event_form(saved, end="13:00", online_link="visio.exemple.fr")
+    refused = editor.post("/catalogue/evenements/communs/modifier", wrong)
+    assert refused.status_code == 422 and path.read_bytes() == before
+    assert "l&#39;heure de fin (13:00) doit être après l&#39;heure de début (14:00)" in refused.text
+    assert "« visio.exemple.fr » n&#39;est pas une adresse web" in refused.text
+    assert "champ-end-erreur" in refused.text and "champ-online_link-erreur" in refused.text
 
 
 def test_a_new_entry_needs_an_identifier_of_its_own(editor: StaffClient, console_project: Path):

@@ -7,9 +7,11 @@ French, because the people who edit the catalogue are lab staff, not developers.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Optional, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -27,8 +29,12 @@ from bot.domain.catalogue.model import (
     Project,
     Topic,
 )
+from bot.domain.text import is_web_address
 
 DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parents[3] / "data" / "catalogue.yml"
+
+DEFAULT_TIMEZONE = "Europe/Paris"
+_TIME = re.compile(r"(\d{1,2}):(\d{2})")
 
 T = TypeVar("T")
 
@@ -98,6 +104,36 @@ class _Entry:
             raise self.error(field, f"date invalide « {value} » (format attendu : AAAA-MM-JJ)")
         return value
 
+    def time(self, field: str) -> Optional[dt.time]:
+        """An optional "HH:MM", local time."""
+        value = self.data.get(field)
+        if value is None:
+            return None
+        match = _TIME.fullmatch(value.strip()) if isinstance(value, str) else None
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise self.error(field, f"heure invalide « {value} » (format attendu : HH:MM, par exemple 14:30)")
+        return dt.time(int(match[1]), int(match[2]))
+
+    def web_address(self, field: str) -> Optional[str]:
+        """An optional absolute http(s) address."""
+        value = self.text(field, required=False)
+        if value is None:
+            return None
+        if not is_web_address(value):
+            raise self.error(field, f"« {value} » n'est pas une adresse web (attendu : https://… ou http://…)")
+        return value
+
+    def timezone(self, field: str) -> str:
+        """An optional IANA time zone name ("Europe/Paris", the default)."""
+        value = self.text(field, required=False) or DEFAULT_TIMEZONE
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise self.error(
+                field, f"fuseau horaire « {value} » inconnu (attendu : un nom comme Europe/Paris)"
+            ) from None
+        return value
+
     def identifier(self) -> str:
         ident = self.text("id")
         assert ident is not None
@@ -107,7 +143,7 @@ class _Entry:
 
 
 class _TextDatesLoader(yaml.SafeLoader):
-    """YAML without implicit timestamps: dates stay text so that a bad one ("2020-13-45") is
+    """YAML without implicit timestamps: dates and times stay text so that a bad one ("2020-13-45") is
     reported by the validator with its entry and field, not by the YAML parser."""
 
 
@@ -115,6 +151,12 @@ _TextDatesLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+# A time of day ("14:30") stays text too: YAML 1.1 would read it as a number in base 60 (870).
+for _digit in "0123456789":
+    _TextDatesLoader.yaml_implicit_resolvers[_digit] = [
+        ("tag:yaml.org,2002:str", re.compile(r"^[0-9]{1,2}:[0-9]{2}$")),
+        *_TextDatesLoader.yaml_implicit_resolvers.get(_digit, []),
+    ]
 
 
 def _read_yaml(path: Path) -> dict:
@@ -183,7 +225,26 @@ def _event(e: _Entry) -> Event:
         people=e.text_list("people"),
         aliases=e.text_list("aliases"),
         format=e.text("format", required=False),
+        **_practical(e),
     )
+
+
+def _practical(e: _Entry) -> dict[str, Any]:
+    """The optional practical fields of an event: time, place, links, access, price."""
+    start, end = e.time("start"), e.time("end")
+    if end is not None and start is None:
+        raise e.error("end", "une heure de fin demande une heure de début (champ « start »)")
+    if start is not None and end is not None and end <= start:
+        raise e.error("end", f"l'heure de fin ({end:%H:%M}) doit être après l'heure de début ({start:%H:%M})")
+    return {
+        "start": start,
+        "end": end,
+        "place": e.text("place", required=False),
+        "online_link": e.web_address("online_link"),
+        "registration": e.text("registration", required=False),
+        "accessibility": e.text("accessibility", required=False),
+        "price": e.text("price", required=False),
+    }
 
 
 def _project(e: _Entry) -> Project:
@@ -318,17 +379,18 @@ def load_catalogue(path: Path | str = DEFAULT_CATALOGUE_PATH) -> Catalogue:
             year=month.integer("year", 2000, 2100),
             month=month.integer("month", 1, 12),
             organiser=month.text("organiser"),  # type: ignore[arg-type]
-            theme=month.text("theme"),  # type: ignore[arg-type]
-            format=month.text("format"),  # type: ignore[arg-type]
-            purpose=month.text("purpose"),  # type: ignore[arg-type]
+            theme=month.text("theme", required=False),
+            format=month.text("format", required=False),
+            purpose=month.text("purpose", required=False),
             local_actors=month.text_list("local_actors"),
+            timezone=month.timezone("timezone"),
         ),
         contact=Contact(contact.text("name"), contact.text("note", False) or ""),  # type: ignore[arg-type]
         organisers=_section(path, data, "organisers", _organiser, "organisateur"),
         topics=_section(path, data, "topics", _topic, "thème"),
         events=_section(path, data, "events", _event, "événement"),
-        people=_section(path, data, "people", _person, "personne"),
-        projects=_section(path, data, "projects", _project, "projet"),
+        people=_section(path, data, "people", _person, "personne", required=False),
+        projects=_section(path, data, "projects", _project, "projet", required=False),
         glossary=_section(path, data, "glossary", _glossary_entry, "terme", required=False),
         figures=_section(path, data, "figures", _figure, "chiffre", required=False),
         interview=_interview(path, data),

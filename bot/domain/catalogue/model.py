@@ -43,8 +43,15 @@ class Event:
     speakers: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
-    # The press kit gives no per-event format, time, place or link: absent means unknown.
+    # Practical details: absent means the source does not give them (the press kit gives none).
     format: Optional[str] = None
+    start: Optional[dt.time] = None  # local time, in the edition's time zone
+    end: Optional[dt.time] = None  # only with a start, and after it
+    place: Optional[str] = None  # venue, address
+    online_link: Optional[str] = None  # an http(s) address to follow the event online
+    registration: Optional[str] = None  # an address or instructions (« sur inscription auprès de … »)
+    accessibility: Optional[str] = None
+    price: Optional[str] = None  # « Gratuit », « 10 € »
 
 
 @dataclass(frozen=True)
@@ -107,10 +114,12 @@ class Month:
     year: int
     month: int
     organiser: str
-    theme: str
-    format: str
-    purpose: str
+    # What the source says of the whole month; an imported edition may not say it (None).
+    theme: Optional[str] = None
+    format: Optional[str] = None
+    purpose: Optional[str] = None
     local_actors: tuple[str, ...] = ()
+    timezone: str = "Europe/Paris"  # IANA name: the events' times are local to it
 
 
 @dataclass(frozen=True)
@@ -127,8 +136,8 @@ class Catalogue:
     organisers: tuple[Organiser, ...]
     topics: tuple[Topic, ...]
     events: tuple[Event, ...]
-    people: tuple[Person, ...]
-    projects: tuple[Project, ...]
+    people: tuple[Person, ...] = ()
+    projects: tuple[Project, ...] = ()
     glossary: tuple[GlossaryEntry, ...] = ()
     figures: tuple[Figure, ...] = ()
     interview: Optional[Interview] = None
