@@ -21,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup web-assets test-system run train generate validate lint format test shell eval clean \
-        staff-user captures-console retrain rollback review import purge bench bench-retrain bench-training cluster bench-cluster unsigned-model
+        staff-user captures-console retrain rollback review import import-events purge bench bench-retrain bench-training cluster bench-cluster unsigned-model
 
 help:
 	@echo "make run    installe si besoin, entraîne si besoin, démarre l'assistant (page :8080, Rasa :5005, actions :5055, console du lab :8081)"
@@ -29,6 +29,7 @@ help:
 	@echo "make train | validate | lint | format | shell | eval | clean"
 	@echo "make staff-user NAME=… [ROLE=publieur]   compte de la console du lab (http://localhost:8081)"
 	@echo "make retrain | rollback | review | import REVIEW=… | purge   (personnel du lab, en ligne de commande)"
+	@echo "make import-events FICHIER=agenda.ics [OPTIONS=\"--rapport reports/import.md\"]   événements d'un .ics ou d'un export OpenAgenda"
 	@echo "make captures-console   refait les captures du guide du personnel (docs/console/)"
 	@echo "make bench | bench-retrain | bench-training | bench-cluster   (mesures, reports/)"
 	@echo "make cluster   production sur une machine : nginx :8000, 2 Rasa, 2 actions, PostgreSQL, Redis (deploy/README.md)"
@@ -122,6 +123,12 @@ review: | $(STAMP)
 import: | $(STAMP)
 	@test -n "$(REVIEW)" || { echo "Indiquez le fichier annoté : make import REVIEW=reviews/revue-AAAA-MM-JJ.yml" >&2; exit 2; }
 	$(BOT) import "$(REVIEW)"
+
+# Événements d'un fichier iCalendar ou d'un export OpenAgenda vers le catalogue (python -m bot import-events --help) :
+# make import-events FICHIER=agenda.ics [OPTIONS="--sortie autre.yml --rapport reports/import.md"]. Rien n'est écrit en cas d'erreur.
+import-events: | $(STAMP)
+	@test -n "$(FICHIER)" || { echo "Indiquez le fichier : make import-events FICHIER=agenda.ics (ou un export OpenAgenda .json)" >&2; exit 2; }
+	$(BOT) import-events "$(FICHIER)" $(OPTIONS)
 
 # Conservation des conversations (RGPD, docs/rgpd.md) ; le serveur Rasa purge aussi de lui-même chaque heure.
 purge: | $(STAMP)

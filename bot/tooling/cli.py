@@ -60,6 +60,12 @@ COMMANDS: dict[str, Command] = {
     "import": Command(
         "bot.tooling.staff.commands", "import_command", "ajouter des messages annotés aux exemples", STAFF
     ),
+    "import-events": Command(
+        "bot.tooling.importing.command",
+        "import_events_command",
+        "créer ou mettre à jour le catalogue depuis un .ics ou un export OpenAgenda",
+        STAFF,
+    ),
     "purge": Command("bot.tooling.purge", "purge_command", "supprimer les conversations trop anciennes", STAFF),
     "sign-model": Command("bot.tooling.purge", "sign_command", "signer un modèle de confiance", STAFF),
     "eval": Command("bot.tooling.evaluation", "main", "comparer les pipelines NLU (reports/summary.md)", MEASURE),
