@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import tempfile
-import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -28,16 +27,16 @@ from multidict import MultiDictProxy
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from bot.domain.catalogue import CatalogueError, load_catalogue
+from bot.tooling.catalogue_yaml import flow_list, folded
 from bot.tooling.console.catalogue_versions import CatalogueVersions, Version, diff_lines, write_atomically
 from bot.tooling.console.context import PROJECT, SETTINGS, audited, current_user
 from bot.tooling.console.rendering import notify, redirect, render
 
 routes = web.RouteTableDef()
 
-FOLD_WIDTH = 96  # the width of the file's folded descriptions
 MAX_VALIDATION_ROUNDS = 12  # each round finds one more field in error
 FormValue = Union[str, list[str]]
 
@@ -346,25 +345,6 @@ def submitted_values(kind: EntryKind, form: MultiDictProxy) -> dict[str, FormVal
         else:
             values[spec.key] = str(form.get(spec.key, "")).replace("\r\n", "\n")
     return values
-
-
-def folded(text: str) -> FoldedScalarString:
-    """A long text as the file writes them: `>-` and lines of FOLD_WIDTH characters."""
-    scalar = FoldedScalarString(text)
-    lines = textwrap.wrap(text, FOLD_WIDTH, break_long_words=False, break_on_hyphens=False)
-    positions, offset = [], 0
-    for line in lines[:-1]:
-        offset += len(line)
-        positions.append(offset)  # the space between two lines
-        offset += 1
-    scalar.fold_pos = positions  # type: ignore[attr-defined]
-    return scalar
-
-
-def flow_list(items: list[str]) -> CommentedSeq:
-    seq = CommentedSeq(items)
-    seq.fa.set_flow_style()
-    return seq
 
 
 def yaml_value(spec: Field, value: FormValue, old: Any) -> Any:

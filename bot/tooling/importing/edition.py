@@ -27,11 +27,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.domain.dates import MONTH_NAMES
 from bot.domain.text import fold
+from bot.tooling.catalogue_yaml import flow_list
 from bot.tooling.importing.matching import EventIndex, Registry, Resolution, as_date
 from bot.tooling.importing.records import DEFAULT_TIMEZONE, Day, ImportFailure, SourceEvent
 from bot.tooling.importing.report import Report
 from bot.tooling.importing.texts import slug, unique
-from bot.tooling.importing.writing import append_entry, flow_list, paragraph, quoted, remove_entry, set_field
+from bot.tooling.importing.writing import append_entry, paragraph, quoted, remove_entry, set_field
 
 EDITION_NAME = "Mois de l'innovation publique"
 # The kind of an event, from its title: the first of these words it contains, else « événement ».

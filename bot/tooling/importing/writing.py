@@ -18,12 +18,12 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from bot.domain.catalogue import Catalogue, CatalogueError, load_catalogue
+from bot.tooling.catalogue_yaml import folded
 from bot.tooling.importing.records import ImportFailure
 
-WIDTH = 100  # where new folded paragraphs are cut
 NO_WRAP = 10_000  # existing lines, however long, are written back as they are
 FOLDED_FROM = 90  # characters: shorter descriptions stay on one quoted line
 
@@ -58,25 +58,9 @@ def quoted(text: str) -> DoubleQuotedScalarString:
     return DoubleQuotedScalarString(text)
 
 
-def paragraph(text: str, indent: int = 6) -> Any:
-    """A long text as a folded block (`>-`) cut at spaces before the page width; a short one quoted."""
-    if len(text) < FOLDED_FROM:
-        return quoted(text)
-    folded = FoldedScalarString(text)
-    positions, line_start = [], 0
-    for index, char in enumerate(text):
-        if char == " " and index - line_start > WIDTH - indent - 10:
-            positions.append(index)
-            line_start = index + 1
-    folded.fold_pos = positions  # type: ignore[attr-defined]
-    return folded
-
-
-def flow_list(items: list[Any]) -> CommentedSeq:
-    """[a, b] on one line, as the hand-written catalogue lists ids and aliases."""
-    seq = CommentedSeq(items)
-    seq.fa.set_flow_style()
-    return seq
+def paragraph(text: str) -> Any:
+    """A long text as a folded block (`>-`); a short one quoted."""
+    return folded(text) if len(text) >= FOLDED_FROM else quoted(text)
 
 
 def write_validated(text: str, target: Path) -> Catalogue:
