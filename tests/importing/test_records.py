@@ -1,12 +1,14 @@
-"""The pieces of an import: days of a span, telephone numbers, slugs."""
+"""The pieces of an import: days of a span, telephone numbers, slugs, short names of a title."""
 
 from __future__ import annotations
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.tooling.importing.records import Day, spread
-from bot.tooling.importing.texts import phone, slug
+from bot.tooling.importing.texts import phone, slug, title_aliases
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -32,3 +34,15 @@ def test_slugs_are_catalogue_ids_cut_between_words() -> None:
     assert slug("Atelier « Facile à lire et à comprendre » (FALC)") == "atelier-facile-a-lire-et-a-comprendre-falc"
     long = slug("Journée portes ouvertes du laboratoire d'innovation territoriale de Vendée")
     assert long == "journee-portes-ouvertes-du-laboratoire-d-innovation"  # « territoriale » would pass 60
+
+
+@pytest.mark.parametrize(
+    "title, aliases",
+    [
+        ("Webinaire : la comptabilité CARE en pratique", ["la comptabilité CARE en pratique"]),
+        ("Atelier « Facile à lire et à comprendre » (FALC)", ["Facile à lire et à comprendre", "FALC"]),
+        ("Hackathon des données publiques", []),
+    ],
+)
+def test_an_event_is_also_known_by_the_short_names_its_title_gives(title, aliases):
+    assert title_aliases(title) == aliases

@@ -31,7 +31,7 @@ from bot.tooling.catalogue_yaml import flow_list
 from bot.tooling.importing.matching import EventIndex, Registry, Resolution, as_date
 from bot.tooling.importing.records import DEFAULT_TIMEZONE, Day, ImportFailure, SourceEvent
 from bot.tooling.importing.report import Report
-from bot.tooling.importing.texts import slug, unique
+from bot.tooling.importing.texts import slug, title_aliases, unique
 from bot.tooling.importing.writing import append_entry, paragraph, quoted, remove_entry, set_field
 
 EDITION_NAME = "Mois de l'innovation publique"
@@ -290,6 +290,9 @@ def _new_entry(ident: str, event: SourceEvent, day: Day, organisers: list[str], 
     entry["date"] = day.date
     entry["organisers"] = flow_list(organisers)
     entry["kind"] = guess_kind(event.title)
+    aliases = title_aliases(event.title)
+    if aliases:
+        entry["aliases"] = flow_list([quoted(name) for name in aliases])
     if topics:
         entry["topics"] = flow_list(topics)
     for key, value in _source_values(event, day).items():

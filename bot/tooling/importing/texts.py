@@ -83,3 +83,19 @@ def unique(base: str, taken: set[str]) -> str:
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
+
+
+_ACRONYM = re.compile(r"\(([A-ZÉ0-9][A-ZÉ0-9'’-]{1,11})\)")
+_QUOTED = re.compile(r"«\s*([^»]+?)\s*»")
+
+
+def title_aliases(title: str) -> list[str]:
+    """Shorter names people use for an event, read from its title only: the subject after « Kind : »
+    (« Webinaire : la comptabilité CARE en pratique » → « la comptabilité CARE en pratique »), a quoted
+    name, an acronym in brackets (« (FALC) »)."""
+    found = []
+    if " : " in title:
+        found.append(title.split(" : ", 1)[1])
+    found += _QUOTED.findall(title) + _ACRONYM.findall(title)
+    names = [" ".join(name.split()) for name in found]
+    return [name for name in dict.fromkeys(names) if name and fold(name) != fold(title)]
