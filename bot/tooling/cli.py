@@ -69,6 +69,9 @@ COMMANDS: dict[str, Command] = {
     "purge": Command("bot.tooling.purge", "purge_command", "supprimer les conversations trop anciennes", STAFF),
     "sign-model": Command("bot.tooling.purge", "sign_command", "signer un modèle de confiance", STAFF),
     "eval": Command("bot.tooling.evaluation", "main", "comparer les pipelines NLU (reports/summary.md)", MEASURE),
+    "eval-dev": Command(
+        "bot.tooling.dev_tuning", "main", "essayer des réglages de DIET sur le jeu de développement", MEASURE
+    ),
     "bench": Command("bot.tooling.bench.rest", "main", "banc de vitesse du canal REST (reports/bench.md)", MEASURE),
     "bench-retrain": Command(
         "bot.tooling.bench.retrain", "main", "durées du réentraînement (reports/retrain.md)", MEASURE

@@ -5,7 +5,8 @@ honest), scored with `rasa test nlu` on tests/nlu/, and reported side by side in
 reports/summary.md (committed) and reports/summary.json; the full Rasa reports, pictures and
 error lists stay under reports/<configuration>/ (ignored by git).
 
-`python -m bot eval passages` tunes the press-kit passage answers instead (bot/tooling/passage_tuning.py).
+`python -m bot eval passages` tunes the press-kit passage answers instead (bot/tooling/passage_tuning.py);
+`python -m bot eval-dev` tries DIET settings on the development set (bot/tooling/dev_tuning.py).
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class Figures:
     errors: int = 0
 
 
-def _run(args: list[str], env_extra: dict[str, str]) -> None:
+def run_rasa(args: list[str], env_extra: dict[str, str]) -> None:
     env = process_environment(TF_CPP_MIN_LOG_LEVEL="3", TQDM_DISABLE="1", RASA_TELEMETRY_ENABLED="false", **env_extra)
     process = subprocess.run(
         [sys.executable, "-m", "bot", "rasa", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
@@ -92,7 +93,7 @@ def evaluate(candidate: Candidate) -> Figures:
     config_path.write_text(yaml.safe_dump(candidate.config(), allow_unicode=True, sort_keys=False), encoding="utf-8")
     with tempfile.TemporaryDirectory() as cache:
         started = time.monotonic()
-        _run(
+        run_rasa(
             [
                 "train",
                 "nlu",
@@ -113,7 +114,7 @@ def evaluate(candidate: Candidate) -> Figures:
 
 def score(candidate: Candidate, model: Path, test_set: Path, results: Path, train_seconds: float = 0.0) -> Figures:
     """`rasa test nlu` of `model` on `test_set`: intent accuracy, entity F1, errors (reports under `results`)."""
-    _run(["test", "nlu", "--model", str(model), "--nlu", str(test_set), "--out", str(results)], {})
+    run_rasa(["test", "nlu", "--model", str(model), "--nlu", str(test_set), "--out", str(results)], {})
     intents = json.loads((results / "intent_report.json").read_text())
     entities = json.loads((results / ENTITY_REPORT).read_text())
     errors = json.loads((results / "intent_errors.json").read_text())
