@@ -64,25 +64,13 @@ QUESTIONS = {
             "À quelle heure commence l'atelier cartographier le parcours usager ?",
             ["9 h 30", "6 quai Ceineray", "https://innovation.example.fr/inscription/parcours-usager"],
         ),
-        ("Où a lieu le hackathon des données publiques ?", ["Hôtel de Région, 1 rue de la Loire, 44000 Nantes"]),
-        (
-            "Comment je me connecte au webinaire sur les communs numériques ?",
-            ["14 h", "https://webinaire.example.fr/communs-numeriques"],
-        ),
     ],
     "openagenda": [
         (
             "À quelle heure est l'atelier FALC ?",
             ["de 14 h à 16 h 30", "Maison de l'administration nouvelle", "innovation@sgar.example.fr"],
         ),
-        (
-            "Comment s'inscrire au webinaire sur la comptabilité CARE en pratique ?",
-            ["10 h", "https://innovation.example.fr/inscription/care", "https://webinaire.example.fr/care-en-pratique"],
-        ),
-        (
-            "Où se passe la table ronde participation citoyenne et services publics ?",
-            ["Le Lieu Unique", "https://video.example.fr/direct/table-ronde"],
-        ),
+        ("l'atelier FALC c'est gratuit ?", ["Gratuit, sur inscription"]),
     ],
 }
 
