@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from typing import Optional
 from zoneinfo import ZoneInfo
 
+from bot.domain.catalogue.model import DEFAULT_TIMEZONE
 from bot.domain.text import fold
 
-PARIS = ZoneInfo("Europe/Paris")  # the default time zone of an edition
+PARIS = ZoneInfo(DEFAULT_TIMEZONE)
 
 
 MONTHS = {
@@ -116,7 +117,7 @@ def format_day(day: dt.date, with_year: bool = True) -> str:
     return f"{text} {day.year}" if with_year else text
 
 
-def reference_date(pinned: Optional[dt.date] = None, timezone: str = "Europe/Paris") -> dt.date:
+def reference_date(pinned: Optional[dt.date] = None, timezone: str = DEFAULT_TIMEZONE) -> dt.date:
     """Today in the edition's time zone (an IANA name), unless the caller pins another day."""
     return pinned or dt.datetime.now(ZoneInfo(timezone)).date()
 

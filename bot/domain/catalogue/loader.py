@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from bot.domain.catalogue.model import (
+    DEFAULT_TIMEZONE,
     Catalogue,
     Contact,
     Event,
@@ -33,7 +34,6 @@ from bot.domain.text import is_web_address
 
 DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parents[3] / "data" / "catalogue.yml"
 
-DEFAULT_TIMEZONE = "Europe/Paris"
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 
 T = TypeVar("T")

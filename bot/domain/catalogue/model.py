@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
+DEFAULT_TIMEZONE = "Europe/Paris"  # an edition's time zone when its catalogue names none
+
 
 @dataclass(frozen=True)
 class Organiser:
@@ -119,7 +121,7 @@ class Month:
     format: Optional[str] = None
     purpose: Optional[str] = None
     local_actors: tuple[str, ...] = ()
-    timezone: str = "Europe/Paris"  # IANA name: the events' times are local to it
+    timezone: str = DEFAULT_TIMEZONE  # IANA name: the events' times are local to it
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 from ruamel.yaml.comments import CommentedMap
 
 from bot.domain.catalogue import load_catalogue
+from bot.domain.catalogue.model import DEFAULT_TIMEZONE
 from bot.runtime.settings import SettingsError, load_settings
 from bot.runtime.startup_errors import explained
 from bot.tooling.importing.edition import apply, base_zone, new_document
 from bot.tooling.importing.icalendar_source import read_icalendar
 from bot.tooling.importing.openagenda_source import read_openagenda
-from bot.tooling.importing.records import DEFAULT_TIMEZONE, ImportFailure, SourceEvent
+from bot.tooling.importing.records import ImportFailure, SourceEvent
 from bot.tooling.importing.report import Report
 from bot.tooling.importing.writing import dump, read_document, write_validated
 

@@ -25,11 +25,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from bot.domain.catalogue.model import DEFAULT_TIMEZONE
 from bot.domain.dates import MONTH_NAMES
 from bot.domain.text import fold
 from bot.tooling.catalogue_yaml import flow_list
 from bot.tooling.importing.matching import EventIndex, Registry, Resolution, as_date
-from bot.tooling.importing.records import DEFAULT_TIMEZONE, Day, ImportFailure, SourceEvent
+from bot.tooling.importing.records import Day, ImportFailure, SourceEvent
 from bot.tooling.importing.report import Report
 from bot.tooling.importing.texts import slug, title_aliases, unique
 from bot.tooling.importing.writing import append_entry, paragraph, quoted, remove_entry, set_field

@@ -11,8 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
-DEFAULT_TIMEZONE = "Europe/Paris"
-
 ON_SITE, ONLINE, MIXED = "Sur place.", "En ligne.", "Sur place et en ligne."
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import html
 import re
 from typing import Optional
-from urllib.parse import urlsplit
 
 import phonenumbers
 
-from bot.domain.text import fold
+from bot.domain.text import fold, is_web_address
 
 _TAG = re.compile(r"<[^>]+>")
 _BREAK = re.compile(r"<\s*(br|/p|/li|/h\d)\s*/?\s*>", re.IGNORECASE)
@@ -37,14 +36,7 @@ def plain(text: Optional[str]) -> Optional[str]:
 def http_url(value: Optional[str]) -> Optional[str]:
     """The value when it is an absolute http(s) URL with a host, else None."""
     value = clean(value)
-    if not value or " " in value:
-        return None
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname
-    except ValueError:
-        return None
-    return value if parts.scheme in ("http", "https") and host else None
+    return value if value and is_web_address(value) else None
 
 
 def looks_online(place: str) -> bool:
