@@ -56,8 +56,6 @@ KINDS = (
     "débat",
 )
 DEFAULT_KIND = "événement"
-# Fields the sources know, in the order a new entry lists them; `description` comes last, as by hand.
-SOURCE_FIELDS = ("start", "end", "format", "place", "online_link", "registration", "accessibility", "price")
 
 
 @dataclass
@@ -116,7 +114,7 @@ def new_document(events: list[SourceEvent], source: str, region: str, contact: s
         [
             ("name", quoted(EDITION_NAME)),
             ("region", quoted(region)),
-            ("period", quoted(f"{MONTH_NAMES[month - 1]} {year}")),
+            ("period", quoted(Edition(year, month, zone).period)),
             ("year", year),
             ("month", month),
             ("organiser", ""),  # set once the organisers are known
@@ -253,11 +251,11 @@ def _resolve(
     """The ids of names; an entry the document lacks is added: created, or copied from the reference."""
     ids: list[str] = []
     for name in names:
-        if (section, name) in copies or name in {str(e["id"]) for e in document[section]}:
+        present = {str(e["id"]) for e in document[section]}
+        if (section, name) in copies or name in present:
             resolution = Resolution(name, name, name)  # already an id (the default organiser)
         else:
             resolution, _ = registry.resolve(name)
-        present = {str(e["id"]) for e in document[section]}
         if resolution.id not in present:
             original = copies.get((section, resolution.id))
             if original is not None:
