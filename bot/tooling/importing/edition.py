@@ -255,7 +255,7 @@ def _resolve(
         if (section, name) in copies or name in present:
             resolution = Resolution(name, name, name)  # already an id (the default organiser)
         else:
-            resolution, _ = registry.resolve(name)
+            resolution = registry.resolve(name)
         if resolution.id not in present:
             original = copies.get((section, resolution.id))
             if original is not None:

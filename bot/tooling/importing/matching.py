@@ -58,23 +58,23 @@ class Registry:
         self.taken.add(ident)
         self.choices += [(fold(n), ident, n) for n in names if fold(n)]
 
-    def resolve(self, name: str) -> tuple[Resolution, bool]:
-        """The id for name, and whether it is new (the caller then writes the entry)."""
+    def resolve(self, name: str) -> Resolution:
+        """The id for name: matched, or created (`Resolution.created`: the caller then writes the entry)."""
         key = fold(name)
         if key in self.resolutions:
-            return self.resolutions[key], False
+            return self.resolutions[key]
         best = process.extractOne(
             key, [c[0] for c in self.choices], scorer=fuzz.token_sort_ratio, score_cutoff=THRESHOLD
         )
         if best is not None:
             _, score, index = best
             _, ident, written = self.choices[index]
-            resolution, new = Resolution(name, ident, written, round(score, 1)), False
+            resolution = Resolution(name, ident, written, round(score, 1))
         else:
-            resolution, new = Resolution(name, unique(slug(name), self.taken)), True
+            resolution = Resolution(name, unique(slug(name), self.taken))
             self.add(resolution.id, [name])
         self.resolutions[key] = resolution
-        return resolution, new
+        return resolution
 
 
 @dataclass
