@@ -63,11 +63,21 @@ def missing_sentences(event: Event) -> list[str]:
     return time + [d.missing for d in DETAILS if not getattr(event, d.attribute)]
 
 
+def labelled(event: Event) -> list[tuple[str, str]]:
+    """(label, value) for every practical field given, the time first: ("Horaire", "de 14 h à 16 h 30")."""
+    time = time_phrase(event)
+    lines = [("Horaire", time)] if time else []
+    return lines + [(d.label, value) for d, value in given(event)]
+
+
 def detail_lines(event: Event) -> list[str]:
     """One "Label : value" line for every practical field given, the time first."""
-    time = time_phrase(event)
-    lines = [f"Horaire : {time}"] if time else []
-    return lines + [f"{d.label} : {value}" for d, value in given(event)]
+    return [f"{label} : {value}" for label, value in labelled(event)]
+
+
+def is_link(event: Event, value: str) -> bool:
+    """Whether a practical value is an address to link to: the online link, or a registration address."""
+    return value == event.online_link or (value == event.registration and is_web_address(value))
 
 
 def web_address(event: Event) -> Optional[str]:

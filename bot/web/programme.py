@@ -15,8 +15,15 @@ from bot.domain.catalogue import Catalogue
 from bot.domain.catalogue.live import LiveCatalogue
 from bot.domain.catalogue.model import Event
 from bot.domain.dates import format_day
-from bot.domain.practical import time_phrase
-from bot.domain.text import is_web_address, join_french
+from bot.domain.practical import is_link, labelled
+from bot.domain.text import join_french
+
+
+@dataclass(frozen=True)
+class PracticalLine:
+    label: str  # "Lieu"
+    value: str
+    link: bool  # an address, shown as a link; else text (instructions, a place…)
 
 
 @dataclass(frozen=True)
@@ -28,14 +35,7 @@ class EventView:
     speakers: str
     description: str
     format: Optional[str]
-    # Practical details, None when the catalogue does not give them.
-    time: Optional[str] = None  # "de 14 h à 16 h 30"
-    place: Optional[str] = None
-    online_link: Optional[str] = None
-    registration: Optional[str] = None
-    registration_is_link: bool = False  # an address, shown as a link; else instructions, shown as text
-    accessibility: Optional[str] = None
-    price: Optional[str] = None
+    practical: tuple[PracticalLine, ...] = ()  # what the catalogue gives of time, place, links, access, price
 
 
 @dataclass(frozen=True)
@@ -74,13 +74,7 @@ def build_programme(cat: Catalogue) -> ProgrammeView:
             names(e.speakers),
             e.description,
             e.format,
-            time=time_phrase(e),
-            place=e.place,
-            online_link=e.online_link,
-            registration=e.registration,
-            registration_is_link=bool(e.registration and is_web_address(e.registration)),
-            accessibility=e.accessibility,
-            price=e.price,
+            tuple(PracticalLine(label, value, is_link(e, value)) for label, value in labelled(e)),
         )
 
     days = []

@@ -3,6 +3,7 @@ catalogue gives them, and named as not given when it does not, never guessed."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import yaml
 
 from bot.domain import answers
 from bot.domain.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError, load_catalogue
-from bot.domain.practical import hour, time_phrase
+from bot.domain.practical import hour, is_link, labelled, time_phrase
 
 EDITION = Path(__file__).resolve().parents[1] / "fixtures" / "edition-2021-bretagne.yml"
 BEFORE = dt.date(2021, 11, 10)  # before the first event of the edition
@@ -225,3 +226,21 @@ def test_registering_after_the_month_without_naming_an_event_asks_which_one(cat)
     reply = answers.answer_about_events(cat, "practical", criteria, [], today=AFTER).replies[0].text
     assert reply.startswith("Le Mois de l'innovation publique en Bretagne est terminé : ses 4 événements ont eu lieu")
     assert "Nommez un événement" in reply and "ne donne ni l'horaire" not in reply
+
+
+def test_the_online_link_and_a_registration_address_are_links_instructions_are_not():
+    event = load_catalogue(EDITION).events[0]
+    both = dataclasses.replace(
+        event, online_link="https://visio.exemple.fr/a", registration="https://inscription.exemple.fr/a", place="Rennes"
+    )
+    links = {label: is_link(both, value) for label, value in labelled(both)}
+    assert links == {
+        "Horaire": False,
+        "Lieu": False,
+        "En ligne": True,
+        "Inscription": True,
+        "Accessibilité": False,
+        "Tarif": False,
+    }
+    by_mail = dataclasses.replace(both, registration="par courriel : lab@exemple.fr")
+    assert not is_link(by_mail, "par courriel : lab@exemple.fr")
