@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.domain.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError, load_catalogue
+from tests.support.catalogues import mutated_copy
 
 
 @pytest.fixture(scope="module")
@@ -55,11 +55,7 @@ def test_no_event_claims_a_time_place_or_link_the_press_kit_does_not_give(catalo
 
 
 def _write(tmp_path: Path, mutate) -> Path:
-    data = yaml.safe_load(DEFAULT_CATALOGUE_PATH.read_text(encoding="utf-8"))
-    mutate(data)
-    path = tmp_path / "catalogue.yml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
+    return mutated_copy(DEFAULT_CATALOGUE_PATH, tmp_path, mutate)
 
 
 @pytest.mark.parametrize(

@@ -8,11 +8,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.domain import answers
 from bot.domain.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError, load_catalogue
 from bot.domain.practical import hour, is_link, labelled, time_phrase
+from tests.support.catalogues import mutated_copy
 
 EDITION = Path(__file__).resolve().parents[1] / "fixtures" / "edition-2021-bretagne.yml"
 BEFORE = dt.date(2021, 11, 10)  # before the first event of the edition
@@ -63,11 +63,7 @@ def test_the_2020_catalogue_gives_none_of_them():
 
 
 def _write(tmp_path: Path, mutate) -> Path:
-    data = yaml.safe_load(EDITION.read_text(encoding="utf-8"))
-    mutate(data)
-    path = tmp_path / "catalogue.yml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
+    return mutated_copy(EDITION, tmp_path, mutate)
 
 
 def _event(index: int, **fields):
@@ -113,10 +109,7 @@ def test_a_registration_may_be_instructions_and_theme_people_projects_may_be_abs
 
 
 def test_the_2020_month_still_needs_what_it_gives_when_written(tmp_path):
-    data = yaml.safe_load(DEFAULT_CATALOGUE_PATH.read_text(encoding="utf-8"))
-    data["month"]["theme"] = ["pas", "un", "texte"]
-    path = tmp_path / "catalogue.yml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    path = mutated_copy(DEFAULT_CATALOGUE_PATH, tmp_path, lambda d: d["month"].update(theme=["pas", "un", "texte"]))
     with pytest.raises(CatalogueError, match="mois, champ « theme » : doit être un texte"):
         load_catalogue(path)
 
