@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from bot.runtime.settings import PROJECT_ROOT
-from bot.tooling.evaluation import DEV_SET, Candidate, run_rasa, score
+from bot.tooling.evaluation import DEV_SET, Candidate, run_rasa, score, shipped_config
 
 REPORTS = PROJECT_ROOT / "reports"
 RESULTS = REPORTS / "dev-tuning.json"
@@ -55,7 +55,7 @@ def parse_variant(text: str) -> tuple[str, dict[str, int | float | str]]:
 
 
 def variant_config(settings: dict) -> dict:
-    config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
+    config = shipped_config()
     for component in config["pipeline"]:
         if component["name"] == "DIETClassifier":
             component.update(settings)

@@ -40,12 +40,12 @@ class Candidate:
     ships: bool = False
 
 
-def _shipped() -> dict:
+def shipped_config() -> dict:
     return yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
 
 
 def _shipped_with_md() -> dict:
-    config = _shipped()
+    config = shipped_config()
     for component in config["pipeline"]:
         if component["name"] == "SpacyNLP":
             component["model"] = "fr_core_news_md"
@@ -57,7 +57,7 @@ def _rasa_default() -> dict:
 
 
 CANDIDATES = (
-    Candidate("projet-sm", "Ce projet (spaCy fr_core_news_sm)", _shipped, ships=True),
+    Candidate("projet-sm", "Ce projet (spaCy fr_core_news_sm)", shipped_config, ships=True),
     Candidate("rasa-defaut", "Rasa par défaut (rasa init, language: fr)", _rasa_default),
     Candidate("projet-md", "Ce projet avec fr_core_news_md", _shipped_with_md),
 )
