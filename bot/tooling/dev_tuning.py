@@ -37,7 +37,7 @@ class Trial:
     dev_intents: float
     dev_entities: float
     date: str
-    commit: str  # the training data and config.yml of this commit (the variants compare on the same one)
+    commit: str  # the last commit that changed data/ or config.yml (the variants compare on the same one)
 
 
 def parse_variant(text: str) -> tuple[str, dict[str, int | float | str]]:
@@ -80,7 +80,14 @@ def try_variant(name: str, settings: dict, scratch: Path) -> Trial:
 
 
 def _commit() -> str:
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    """The last commit that changed the training data or config.yml, not HEAD: trials run on later commits
+    that leave them alone compare with each other."""
+    head = subprocess.run(
+        ["git", "log", "-1", "--format=%h", "--", "data", "config.yml"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
     dirty = subprocess.run(
         ["git", "status", "--porcelain", "data", "config.yml"], cwd=PROJECT_ROOT, capture_output=True, text=True
     )
@@ -103,8 +110,9 @@ def render(trials: list[Trial]) -> str:
             "",
             "Chaque variante est `config.yml` avec les réglages de DIETClassifier indiqués, entraînée sur "
             "`data/nlu` depuis un cache vide (NLU seule : temps CPU de l'entraînement, tous fils) et évaluée "
-            "sur `tests/dev/nlu` seulement ; le jeu de test n'est jamais consulté ici. « données » : le commit dont "
-            "viennent `data/` et `config.yml` (+ : modifiés) ; seules les lignes d'un même commit se comparent.",
+            "sur `tests/dev/nlu` seulement ; le jeu de test n'est jamais consulté ici. « données » : le dernier commit "
+            "qui a modifié `data/` ou `config.yml` (+ : modifiés depuis) ; seules les lignes d'un même commit "
+            "se comparent.",
             "",
             "| variante | réglages de DIET | CPU (NLU) | dév. : intentions | dév. : F1 entités | date | données |",
             "|---|---|---|---|---|---|---|",
