@@ -437,8 +437,13 @@ def answer_organiser_programme(cat: Catalogue, criteria: Criteria, *, today: dt.
 
 
 def answer_topic(cat: Catalogue, criteria: Criteria, context: Sequence[str] = (), *, today: dt.date) -> Answer:
-    """Events on a topic; with none named, the events the conversation is about ("et l'événement qui en parle ?")."""
+    """Events on a topic; with none named, the events the conversation is about ("et l'événement qui en parle ?").
+
+    An event named instead of a topic ("un atelier pour apprendre les cartes mentales, ça existe ?") is
+    presented as such."""
     topics = criteria.mentions.of("topic")
+    if not topics and criteria.mentions.of("event"):
+        return answer_about_events(cat, "details", criteria, context, today=today)
     in_context = [cat.event(i) for i in context if cat.has_event(i)]
     if not topics and len(in_context) == 1:
         return answer_about_events(cat, "details", criteria, context, today=today)

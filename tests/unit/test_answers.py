@@ -149,6 +149,15 @@ def test_topic_events(cat, criteria):
     assert "Vu d'ailleurs" in reply and "démarche design" in reply
 
 
+def test_an_event_asked_for_as_a_topic_is_presented(cat, criteria):
+    reply = text_of(
+        answers.answer_topic(
+            cat, criteria("je cherche un atelier pour apprendre les cartes mentales, ça existe ?"), today=EVE
+        )
+    )
+    assert "Initiation au mind mapping" in reply and "jeudi 19 novembre 2020" in reply
+
+
 def test_whole_programme_month_projects_people_contact(cat, criteria):
     assert text_of(answers.answer_programme(cat)).count("\n- ") == 8
     month = text_of(answers.answer_month(cat, today=EVE))
