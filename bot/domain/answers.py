@@ -442,10 +442,8 @@ def answer_topic(cat: Catalogue, criteria: Criteria, context: Sequence[str] = ()
     An event named instead of a topic ("un atelier pour apprendre les cartes mentales, ça existe ?") is
     presented as such."""
     topics = criteria.mentions.of("topic")
-    if not topics and criteria.mentions.of("event"):
-        return answer_about_events(cat, "details", criteria, context, today=today)
     in_context = [cat.event(i) for i in context if cat.has_event(i)]
-    if not topics and len(in_context) == 1:
+    if not topics and (criteria.mentions.of("event") or len(in_context) == 1):
         return answer_about_events(cat, "details", criteria, context, today=today)
     if not topics and in_context:
         return listing(cat, "Les événements dont nous parlions", in_context)
