@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
+from urllib.parse import quote
 
 import requests
 
@@ -131,6 +132,29 @@ def ask(rasa: Server, sender: str, text: str, timeout: float = 30) -> list[dict]
     )
     response.raise_for_status()
     return response.json()
+
+
+def replay(rasa: Server, sender: str, text: str, understood: dict, action: str, timeout: float = 30) -> list[dict]:
+    """A user message as a model once understood it, then the action the rules choose for that
+    understanding, run by the real Rasa and action servers; the bot's messages in order.
+
+    For tests whose premise is a misunderstanding: a retrained model understands differently, a
+    recorded understanding does not. `understood` is Rasa's parse (intent, intent_ranking, entities)."""
+    conversation = f"{rasa.url}/conversations/{quote(sender, safe=':')}"
+    params = {"token": API_TOKEN, "include_events": "NONE"}
+
+    def post(path: str, body: dict) -> requests.Response:
+        response = requests.post(conversation + path, params=params, json=body, timeout=timeout)
+        response.raise_for_status()
+        return response
+
+    # Open the session first: Rasa stamps a new conversation's session start after the timestamp of the
+    # event that opens it, and the store reads a conversation from its last session start on.
+    post("/tracker/events", {"event": "action", "name": "action_listen"})
+    parse = {"text": text, "entities": [], **understood}
+    post("/tracker/events", {"event": "user", "text": text, "parse_data": parse, "input_channel": "rest"})
+    executed = post("/execute", {"name": action})
+    return executed.json().get("messages") or []
 
 
 def texts(messages: list[dict]) -> str:
