@@ -5,7 +5,8 @@ honest), scored with `rasa test nlu` on tests/nlu/, and reported side by side in
 reports/summary.md (committed) and reports/summary.json; the full Rasa reports, pictures and
 error lists stay under reports/<configuration>/ (ignored by git).
 
-`python -m bot eval passages` tunes the press-kit passage answers instead (bot/tooling/passage_tuning.py);
+`python -m bot eval passages` tunes the press-kit passage answers instead (bot/tooling/passage_tuning.py),
+`python -m bot eval fallback` the fallback threshold (bot/tooling/fallback_tuning.py);
 `python -m bot eval-dev` tries DIET settings on the development set (bot/tooling/dev_tuning.py).
 """
 
@@ -24,7 +25,7 @@ from typing import Optional
 import yaml
 
 from bot.runtime.settings import PROJECT_ROOT, process_environment
-from bot.tooling import heldout, passage_tuning
+from bot.tooling import fallback_tuning, heldout, passage_tuning
 
 REPORTS = PROJECT_ROOT / "reports"
 TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
@@ -221,6 +222,8 @@ def render_summary(figures: list[Figures], test_size: int, note: Optional[str] =
 def main(selected: list[str]) -> int:
     if selected[:1] == ["passages"]:
         return passage_tuning.main(selected[1:])
+    if selected[:1] == ["fallback"]:
+        return fallback_tuning.main(selected[1:])
     from rasa.shared.nlu.training_data.loading import load_data
 
     test_size = len(load_data(str(TEST_SET)).training_examples)
