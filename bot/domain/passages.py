@@ -25,7 +25,7 @@ from rank_bm25 import BM25Okapi
 Lemmatise = Callable[[str], list[str]]
 
 # Both tuned on tests/dev/passages.yml by `python -m bot eval passages` (reports/passages.md):
-PASSAGE_THRESHOLD = 1.7  # lowest score of a passage worth quoting
+PASSAGE_THRESHOLD = 2.1  # lowest score of a passage worth quoting
 SPECIFIC_SECTIONS = 2  # a word found in more sections than this points at no passage in particular
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
