@@ -122,6 +122,11 @@ def render(trials: list[Trial]) -> str:
     )
 
 
+def record(trials: dict[tuple[str, str], Trial], trial: Trial) -> None:
+    """A rerun on the same data replaces its row; on other data it adds one: rows compare only within a commit."""
+    trials[(trial.name, trial.commit)] = trial
+
+
 def load_trials() -> list[Trial]:
     return [Trial(**row) for row in json.loads(RESULTS.read_text(encoding="utf-8"))] if RESULTS.exists() else []
 
@@ -132,7 +137,7 @@ def main(argv: list[str]) -> int:
         "variantes", nargs="+", type=parse_variant, help="nom=clé:valeur,clé:valeur (livree= : tel quel)"
     )
     args = parser.parse_args(argv)
-    trials = {t.name: t for t in load_trials()}
+    trials = {(t.name, t.commit): t for t in load_trials()}
     with tempfile.TemporaryDirectory(prefix="dev-tuning-") as scratch:
         for name, settings in args.variantes:
             print(f"[eval-dev] {name} : entraînement NLU et jeu de développement…", flush=True)
@@ -142,7 +147,7 @@ def main(argv: list[str]) -> int:
                 f"entités {_pct(trial.dev_entities)}",
                 flush=True,
             )
-            trials[name] = trial
+            record(trials, trial)
     REPORTS.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps([asdict(t) for t in trials.values()], indent=2, ensure_ascii=False), encoding="utf-8")
     REPORT.write_text(render(list(trials.values())), encoding="utf-8")

@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from bot.tooling.dev_tuning import Trial, parse_variant, render, variant_config
+from bot.tooling.dev_tuning import Trial, parse_variant, record, render, variant_config
 
 
 def test_a_variant_names_the_diet_settings_it_changes():
@@ -32,3 +32,11 @@ def test_the_report_shows_each_trial_with_the_data_it_was_trained_on():
     report = render([Trial("e300", {"epochs": 300}, 13.0, 0.9102, 0.9742, "2026-12-05", "4943aa5")])
     assert "| e300 | `epochs: 300` | 13.0 min | 91,0 % | 97,4 % | 2026-12-05 | 4943aa5 |" in report
     assert "jeu de test n'est jamais consulté" in report
+
+
+def test_a_rerun_on_new_data_keeps_the_earlier_measurement_and_a_rerun_on_the_same_data_replaces_it():
+    earlier = Trial("e300", {"epochs": 300}, 13.0, 0.910, 0.974, "2026-12-05", "9fdbb0c")
+    trials = {("e300", "9fdbb0c"): earlier}
+    record(trials, Trial("e300", {"epochs": 300}, 6.7, 0.914, 0.959, "2026-12-08", "f0944d1"))
+    record(trials, Trial("e300", {"epochs": 300}, 6.6, 0.914, 0.959, "2026-12-09", "f0944d1"))
+    assert [(t.commit, t.cpu_minutes) for t in trials.values()] == [("9fdbb0c", 13.0), ("f0944d1", 6.6)]
